@@ -1,0 +1,5 @@
+export default {
+  displayName: 'shared-contracts-events',
+  preset: '../../../jest.preset.js',
+  coverageDirectory: '../../../coverage/libs/shared/contracts-events',
+};

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'shared-data-access-events',
+  preset: '../../../jest.preset.js',
+  coverageDirectory: '../../../coverage/libs/shared/data-access-events',
+};

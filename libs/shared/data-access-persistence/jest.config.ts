@@ -1,0 +1,5 @@
+export default {
+  displayName: 'shared-data-access-persistence',
+  preset: '../../../jest.preset.js',
+  coverageDirectory: '../../../coverage/libs/shared/data-access-persistence',
+};

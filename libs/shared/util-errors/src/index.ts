@@ -1,0 +1,2 @@
+export { DomainError, ErrorKind, isDomainError } from './lib/domain-error';
+export type { DomainErrorOptions, FieldProblem } from './lib/domain-error';

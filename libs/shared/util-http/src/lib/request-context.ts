@@ -1,0 +1,41 @@
+import type { Request, Response } from 'express';
+
+/** What the request log reports about a request; handlers fill in who the caller was. */
+export interface RequestContext {
+  requestId: string;
+  tenantId?: string;
+  clientId?: string;
+  userId?: string;
+  /** Kind and message of the error the request ended with, never tokens or personal data. */
+  error?: string;
+}
+
+const KEY = 'sigmaRequestContext';
+
+export function requestContextOf(res: Response): RequestContext | undefined {
+  return (res.locals as Record<string, RequestContext | undefined>)[KEY];
+}
+
+export function attachRequestContext(res: Response, context: RequestContext): RequestContext {
+  (res.locals as Record<string, RequestContext>)[KEY] = context;
+  return context;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const CLIENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+function firstString(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  return Array.isArray(value) && typeof value[0] === 'string' ? value[0] : undefined;
+}
+
+/** Tenant and client as the request itself names them (query or header), when well-formed. */
+export function callerHintsOf(req: Request): Pick<RequestContext, 'tenantId' | 'clientId'> {
+  const query = (req.query ?? {}) as Record<string, unknown>;
+  const tenantId = firstString(query['tenant_id']) ?? firstString(req.headers['x-tenant-id']);
+  const clientId = firstString(query['client_id']) ?? firstString(req.headers['x-client-id']);
+  return {
+    tenantId: tenantId !== undefined && UUID.test(tenantId) ? tenantId : undefined,
+    clientId: clientId !== undefined && CLIENT_ID.test(clientId) ? clientId : undefined,
+  };
+}
