@@ -1,7 +1,7 @@
 export { renderError, STATUS_OF_KIND } from './lib/error-bodies';
 export type { ErrorContext, NormalizedError, RenderedError } from './lib/error-bodies';
 export { FamilyExceptionFilter, sendFamilyError } from './lib/family-exception.filter';
-export { createLogger, NestPinoLogger } from './lib/logger';
+export { createLogger, LOGGER, NestPinoLogger } from './lib/logger';
 export type { Logger } from './lib/logger';
 export { normalizeError } from './lib/normalize-error';
 export { attachRequestContext, requestContextOf } from './lib/request-context';

@@ -54,3 +54,6 @@ export class NestPinoLogger implements LoggerService {
     this.logger.trace({ context }, String(message));
   }
 }
+
+/** Injection token of the service's pino logger. */
+export const LOGGER = 'SIGMA_LOGGER';

