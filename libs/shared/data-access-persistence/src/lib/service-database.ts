@@ -1,8 +1,8 @@
-import { DataSource, EntitySchema, MixedList } from 'typeorm';
+import { DataSource, MixedList } from 'typeorm';
 import type { HealthIndicator } from '@sigma/shared/util-observability';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-type EntityOrMigration = MixedList<Function | string | EntitySchema>;
+type EntityOrMigration = MixedList<Function | string>;
 
 export interface ServiceDatabaseOptions {
   url: string;

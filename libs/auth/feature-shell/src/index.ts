@@ -1,0 +1,1 @@
+export { authServer } from './lib/auth-server.definition';

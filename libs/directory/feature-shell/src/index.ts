@@ -1,0 +1,2 @@
+export { BootstrapSettings } from './lib/bootstrap.settings';
+export { userDirectory } from './lib/user-directory.definition';

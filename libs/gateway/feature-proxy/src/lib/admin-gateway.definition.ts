@@ -1,0 +1,44 @@
+import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { SwaggerModule } from '@nestjs/swagger';
+import { ServiceDefinition } from '@sigma/shared/feature-service-host';
+import { GatewayController } from './gateway.controller';
+import { GatewaySettings } from './gateway.settings';
+import { GATEWAY_SETTINGS } from './gateway.tokens';
+import { OpenApiAggregator } from './openapi-aggregator';
+import { ProxyMiddleware } from './proxy.middleware';
+import { ServiceDirectory } from './service-directory';
+
+@Module({})
+class AdminGatewayModule implements NestModule {
+  static with(settings: GatewaySettings): DynamicModule {
+    return {
+      module: AdminGatewayModule,
+      controllers: [GatewayController],
+      providers: [{ provide: GATEWAY_SETTINGS, useValue: settings }, ServiceDirectory, OpenApiAggregator, ProxyMiddleware],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(ProxyMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+  }
+}
+
+const settings = { gateway: GatewaySettings };
+
+/** The public edge: routes every family to its service, and serves health, metrics and the API description. */
+export const adminGateway: ServiceDefinition<typeof settings> = {
+  name: 'admin-gateway',
+  defaultPort: 8080,
+  settings,
+  parseBodies: false,
+  ownProbes: true,
+  openApi: {
+    title: 'Sigma IAM API',
+    description: 'The public REST API of Sigma IAM: every route family of the seed documents, served through the gateway.',
+  },
+  rootModule: (config) => AdminGatewayModule.with(config.gateway),
+  configure: (app, openApi) => {
+    app.get(OpenApiAggregator).useBase(openApi as unknown as Record<string, unknown>);
+    SwaggerModule.setup('docs', app, openApi, { raw: false, customSiteTitle: 'Sigma IAM API', swaggerOptions: { url: '/api/v1/openapi.json' } });
+  },
+};

@@ -1,0 +1,86 @@
+import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
+import { DomainError, ErrorKind } from '@sigma/shared/util-errors';
+import { LOGGER, Logger, sendFamilyError } from '@sigma/shared/util-http';
+import type { NextFunction, Request, Response } from 'express';
+import { Agent, request } from 'node:http';
+import { GATEWAY_SETTINGS } from './gateway.tokens';
+import { GatewaySettings } from './gateway.settings';
+import { withoutHopByHop } from './hop-by-hop';
+import { isSafePath, upstreamOf, UpstreamService, upstreamUrls } from './upstream-routes';
+
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ECONNRESET']);
+
+/**
+ * Streams each request of a route family to the service that owns it and the answer back,
+ * without buffering bodies. Hop-by-hop headers are dropped both ways; X-Request-ID and
+ * X-Forwarded-* are set. A service that refuses connections is 503, one that is too slow 504, any
+ * other failure 502, each in the family's error body.
+ */
+@Injectable()
+export class ProxyMiddleware implements NestMiddleware {
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  private readonly upstreams: Record<UpstreamService, URL>;
+
+  constructor(
+    @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    const urls = upstreamUrls(settings);
+    this.upstreams = Object.fromEntries(Object.entries(urls).map(([name, url]) => [name, new URL(url)])) as Record<UpstreamService, URL>;
+  }
+
+  use(req: Request, res: Response, next: NextFunction): void {
+    const service = upstreamOf(req.path);
+    if (!service) return next();
+    if (!isSafePath(req.originalUrl.split('?')[0])) {
+      return sendFamilyError(req, res, new DomainError(ErrorKind.VALIDATION, 'The request path is not acceptable'), this.logger);
+    }
+    this.forward(req, res, service);
+  }
+
+  private forward(req: Request, res: Response, service: UpstreamService): void {
+    const target = this.upstreams[service];
+    const headers = withoutHopByHop(req.headers);
+    const forwardedFor = req.headers['x-forwarded-for'];
+    headers['x-forwarded-for'] = [forwardedFor, req.socket.remoteAddress].filter(Boolean).join(', ');
+    headers['x-forwarded-proto'] = req.protocol;
+    headers['x-forwarded-host'] = req.headers.host ?? '';
+    headers['host'] = target.host;
+
+    const upstream = request({
+      protocol: target.protocol,
+      hostname: target.hostname,
+      port: target.port,
+      method: req.method,
+      path: req.originalUrl,
+      headers,
+      agent: this.agent,
+    });
+    const timer = setTimeout(() => upstream.destroy(Object.assign(new Error('upstream timeout'), { code: 'ETIMEDOUT_UPSTREAM' })), this.settings.UPSTREAM_TIMEOUT_MS);
+
+    upstream.on('response', (answer) => {
+      clearTimeout(timer);
+      res.status(answer.statusCode ?? 502);
+      for (const [name, value] of Object.entries(withoutHopByHop(answer.headers))) {
+        if (value !== undefined) res.setHeader(name, value);
+      }
+      answer.pipe(res);
+      answer.on('error', () => res.destroy());
+    });
+    upstream.on('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const kind = error.code === 'ETIMEDOUT_UPSTREAM' ? ErrorKind.TIMEOUT : UNAVAILABLE_CODES.has(error.code ?? '') ? ErrorKind.UNAVAILABLE : ErrorKind.BAD_GATEWAY;
+      this.logger.warn({ service, code: error.code, request_id: req.headers['x-request-id'] }, 'upstream failed');
+      const message = kind === ErrorKind.TIMEOUT ? `The ${service} did not answer in time` : `The ${service} is not available`;
+      sendFamilyError(req, res, new DomainError(kind, message, { retryAfterSeconds: kind === ErrorKind.UNAVAILABLE ? 5 : undefined }), this.logger);
+    });
+    res.on('close', () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
+    req.pipe(upstream);
+  }
+}

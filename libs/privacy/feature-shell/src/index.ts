@@ -1,0 +1,1 @@
+export { privacyWorker } from './lib/privacy-worker.definition';

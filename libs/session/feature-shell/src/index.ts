@@ -1,0 +1,1 @@
+export { sessionService } from './lib/session-service.definition';

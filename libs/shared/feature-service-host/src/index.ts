@@ -1,0 +1,4 @@
+export { runStandalone, stopOnSignals } from './lib/run-standalone';
+export type { ServiceDefinition, ServiceName } from './lib/service-definition';
+export { loadServiceConfig, startService } from './lib/start-service';
+export type { HostOptions, RunningService } from './lib/start-service';

@@ -1,0 +1,29 @@
+import type { DynamicModule, Type } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import type { ConfigShape, LoadedConfig } from '@sigma/shared/util-config';
+import type { MixedList } from 'typeorm';
+
+export type ServiceName = 'admin-gateway' | 'auth-server' | 'user-directory' | 'session-service' | 'privacy-worker';
+
+/** What a service contributes to the host: its name, data, settings and root feature module. */
+export interface ServiceDefinition<S extends ConfigShape = ConfigShape> {
+  name: ServiceName;
+  defaultPort: number;
+  /** The service's own Postgres schema; absent for services that keep nothing durable. */
+  schema?: string;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities?: MixedList<Function>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations?: MixedList<Function>;
+  /** Settings pieces beyond HTTP, database and events. */
+  settings: S;
+  /** Services that stream request bodies elsewhere (the gateway) do not parse them. */
+  parseBodies: boolean;
+  /** Whether the service serves its own /health/live, /health/ready and /metrics. */
+  ownProbes: boolean;
+  openApi: { title: string; description: string };
+  rootModule(config: LoadedConfig<S>): Type | DynamicModule;
+  /** Last touches on the application before it listens (the gateway's API explorer). */
+  configure?(app: NestExpressApplication, openApi: OpenAPIObject): void;
+}
