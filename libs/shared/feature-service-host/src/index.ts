@@ -1,3 +1,4 @@
+export { runEmbedded } from './lib/run-embedded';
 export { runStandalone, stopOnSignals } from './lib/run-standalone';
 export type { ServiceDefinition, ServiceName } from './lib/service-definition';
 export { loadServiceConfig, startService } from './lib/start-service';

@@ -11,7 +11,7 @@ export const authServer: ServiceDefinition<Record<string, never>> = {
   defaultPort: 3001,
   schema: 'auth',
   settings: {},
-  parseBodies: true,
+  edge: false,
   ownProbes: true,
   openApi: { title: 'Sigma IAM authorization server', description: 'OAuth 2.1 and OpenID Connect endpoints, login APIs, passkeys and social login.' },
   rootModule: () => AuthServerModule,

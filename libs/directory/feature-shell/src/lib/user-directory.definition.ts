@@ -23,7 +23,7 @@ export const userDirectory: ServiceDefinition<typeof settings> = {
   schema: 'directory',
   migrations: DIRECTORY_MIGRATIONS,
   settings,
-  parseBodies: true,
+  edge: false,
   ownProbes: true,
   openApi: { title: 'Sigma IAM user directory', description: 'Tenants, users, credentials, roles, permissions and groups.' },
   rootModule: (config) => UserDirectoryModule.with(config.bootstrap),

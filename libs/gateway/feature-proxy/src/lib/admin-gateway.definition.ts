@@ -30,7 +30,7 @@ export const adminGateway: ServiceDefinition<typeof settings> = {
   name: 'admin-gateway',
   defaultPort: 8080,
   settings,
-  parseBodies: false,
+  edge: true,
   ownProbes: true,
   openApi: {
     title: 'Sigma IAM API',

@@ -13,7 +13,7 @@ export const privacyWorker: ServiceDefinition<Record<string, never>> = {
   schema: 'privacy',
   migrations: PRIVACY_MIGRATIONS,
   settings: {},
-  parseBodies: true,
+  edge: false,
   ownProbes: true,
   openApi: { title: 'Sigma IAM privacy worker', description: 'Data subject access exports and the right to erasure.' },
   rootModule: () => PrivacyWorkerModule,

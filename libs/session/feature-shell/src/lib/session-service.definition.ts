@@ -11,7 +11,7 @@ export const sessionService: ServiceDefinition<Record<string, never>> = {
   defaultPort: 3003,
   schema: 'session',
   settings: {},
-  parseBodies: true,
+  edge: false,
   ownProbes: true,
   openApi: { title: 'Sigma IAM session service', description: 'Active sessions, their policies, and revocation.' },
   rootModule: () => SessionServiceModule,

@@ -1,11 +1,12 @@
 import { ConfigShape, ConfigValidationError } from '@sigma/shared/util-config';
+import { describeFailure } from './run-embedded';
 import { loadServiceConfig, openDatabaseOf, RunningService, startService } from './start-service';
 import { ServiceDefinition } from './service-definition';
 
 const SHUTDOWN_GRACE_MS = 20000;
 
 function fail(service: string, error: unknown): never {
-  const message = error instanceof ConfigValidationError ? error.message : `failed to start: ${(error as Error).message}`;
+  const message = error instanceof ConfigValidationError ? error.message : `failed to start: ${describeFailure(error)}`;
   process.stderr.write(`${JSON.stringify({ level: 'fatal', service, time: new Date().toISOString(), message })}\n`);
   process.exit(1);
 }

@@ -18,8 +18,11 @@ export interface ServiceDefinition<S extends ConfigShape = ConfigShape> {
   migrations?: MixedList<Function>;
   /** Settings pieces beyond HTTP, database and events. */
   settings: S;
-  /** Services that stream request bodies elsewhere (the gateway) do not parse them. */
-  parseBodies: boolean;
+  /**
+   * The public edge (the gateway) streams request bodies on without parsing them and serves no
+   * internal routes; every other service parses bodies and publishes /internal/openapi.json.
+   */
+  edge: boolean;
   /** Whether the service serves its own /health/live, /health/ready and /metrics. */
   ownProbes: boolean;
   openApi: { title: string; description: string };

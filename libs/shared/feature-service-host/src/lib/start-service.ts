@@ -115,7 +115,7 @@ export async function startService<S extends ConfigShape>(definition: ServiceDef
     app.disable('x-powered-by');
     app.set('trust proxy', 'loopback, linklocal, uniquelocal');
     app.use(createRequestObserver({ logger, routeLabel, onComplete: (sample) => metrics.observeRequest(sample) }));
-    if (definition.parseBodies) {
+    if (!definition.edge) {
       app.useBodyParser('json', { limit: config.http.BODY_LIMIT });
       app.useBodyParser('urlencoded', { limit: config.http.BODY_LIMIT, extended: false });
     }
@@ -126,11 +126,15 @@ export async function startService<S extends ConfigShape>(definition: ServiceDef
       app,
       new DocumentBuilder().setTitle(definition.openApi.title).setDescription(definition.openApi.description).setVersion(process.env['npm_package_version'] ?? '0.1.0').build(),
     );
-    (app.getHttpAdapter().getInstance() as Express).get('/internal/openapi.json', (_req: Request, res: Response) => res.json(openApi));
+    if (!definition.edge) {
+      (app.getHttpAdapter().getInstance() as Express).get('/internal/openapi.json', (_req: Request, res: Response) => res.json(openApi));
+    }
 
     definition.configure?.(app, openApi);
-    await app.listen(config.http.PORT, config.http.HOST);
-    const url = `http://${config.http.HOST === '0.0.0.0' ? '127.0.0.1' : config.http.HOST}:${config.http.PORT}`;
+    if (config.http.HOST === undefined) await app.listen(config.http.PORT);
+    else await app.listen(config.http.PORT, config.http.HOST);
+    const host = config.http.HOST === undefined || config.http.HOST === '0.0.0.0' || config.http.HOST === '::' ? 'localhost' : config.http.HOST;
+    const url = `http://${host}:${config.http.PORT}`;
     logger.info({ url }, 'listening');
     return {
       name: definition.name,

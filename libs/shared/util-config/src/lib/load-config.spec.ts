@@ -22,7 +22,7 @@ describe('loadConfig', () => {
   it('converts types, applies defaults and splits lists', () => {
     const config = loadConfig(shape, validEnv);
     expect(config.http.PORT).toBe(3001);
-    expect(config.http.HOST).toBe('0.0.0.0');
+    expect(config.http.HOST).toBeUndefined();
     expect(config.database.DATABASE_POOL_SIZE).toBe(10);
     expect(config.events.KAFKA_BROKERS).toEqual(['127.0.0.1:9092', '127.0.0.2:9092']);
     expect(config.events.EVENT_TRANSPORT).toBe('kafka');

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { ArrayMinSize, IsIn, IsInt, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { ArrayMinSize, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { Secret } from './secret';
 
 /** Where and how a service listens for HTTP. */
@@ -9,8 +9,10 @@ export class HttpSettings {
   @Max(65535)
   PORT: number = 3000;
 
+  /** Interface to bind; unset listens on every interface, IPv4 and IPv6. */
+  @IsOptional()
   @IsString()
-  HOST: string = '0.0.0.0';
+  HOST?: string;
 
   /** Largest accepted request body, e.g. `100kb` or `1mb`. */
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'must be a size such as 100kb or 1mb' })

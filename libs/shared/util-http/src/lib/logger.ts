@@ -23,7 +23,7 @@ export function createLogger(service: string, level: string): Logger {
   return pino({
     level,
     base: { service },
-    timestamp: pino.stdTimeFunctions.isoTime,
+    timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
     messageKey: 'message',
     redact: { paths: REDACTED, censor: '[redacted]' },
     formatters: { level: (label) => ({ level: label }) },

@@ -38,7 +38,6 @@ export function createRequestObserver(options: RequestObserverOptions): RequestH
       const durationSeconds = Number(process.hrtime.bigint() - started) / 1e9;
       const status = res.headersSent ? res.statusCode : 499;
       const line = {
-        timestamp: new Date().toISOString(),
         method: req.method,
         path: req.path,
         client_ip: req.ip,

@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { privacyWorker } from '@sigma/privacy/feature-shell';
+import { runStandalone } from '@sigma/shared/feature-service-host';
+
+void runStandalone(privacyWorker);
