@@ -46,7 +46,7 @@ export class KafkaEventTransport implements EventTransport {
       logCreator:
         () =>
         ({ level, log: entry }: LogEntry) => {
-          const { message, ...rest } = entry;
+          const { message, timestamp: _timestamp, ...rest } = entry;
           if (level <= logLevel.ERROR) log.warn(rest, message);
           else log.debug(rest, message);
         },
@@ -82,6 +82,17 @@ export class KafkaEventTransport implements EventTransport {
       retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 10, restartOnFailure: async () => !this.closed },
     });
     this.consumers.push(consumer);
+    // kafkajs restarts a crashed consumer only after retriable errors; a fresh broker's missing
+    // group coordinator, for one, is not. Any crash it will not recover from restarts here.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.closed) return;
+      this.options.logger.warn({ group: groupId, error: payload.error.message }, 'kafka consumer crashed; restarting');
+      void consumer
+        .disconnect()
+        .catch(() => undefined)
+        .then(() => new Promise((resolve) => setTimeout(resolve, RECONNECT_DELAY_MS)))
+        .then(() => this.runConsumer(consumer, topics, handler));
+    });
     void this.runConsumer(consumer, topics, handler);
   }
 

@@ -1,3 +1,5 @@
+// The declaration below stands in for the ESM-only typings; projects compiling this file need it.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="./embedded-postgres.d.ts" />
 import { existsSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
