@@ -7,7 +7,7 @@
 // Settings (environment): PG_PORT (55432), PG_DATA_DIR (<repo>/.cache/postgres), PG_DATABASE
 // (sigma_iam), PG_USER (sigma), PG_PASSWORD (sigma). `start` prints the DATABASE_URL.
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -57,7 +57,16 @@ async function start() {
   }
   mkdirSync(dataDir, { recursive: true });
   // As root, the server runs as an unprivileged user that must be able to enter the folder.
-  if (process.getuid?.() === 0) chmodSync(dataDir, 0o755);
+  if (process.getuid?.() === 0) {
+    chmodSync(dataDir, 0o755);
+    for (let dir = dirname(dataDir); ; dir = dirname(dir)) {
+      if ((statSync(dir).mode & 0o001) === 0) {
+        console.error(`postgres runs as an unprivileged user when started by root and cannot enter ${dir}; set PG_DATA_DIR elsewhere`);
+        process.exit(1);
+      }
+      if (dirname(dir) === dir) break;
+    }
+  }
   const out = openSync(logFile, 'a');
   const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'serve'], {
     detached: true,

@@ -2,8 +2,8 @@
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="./embedded-postgres.d.ts" />
 import { existsSync } from 'node:fs';
-import { chmod, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, mkdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 
 export interface EmbeddedPostgresOptions {
@@ -30,8 +30,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const user = options.user ?? 'sigma';
   const password = options.password ?? 'sigma';
   await mkdir(options.dataDir, { recursive: true });
-  // As root, the server runs as an unprivileged user that must be able to enter the folder.
-  if (process.getuid?.() === 0) await chmod(options.dataDir, 0o755);
+  if (process.getuid?.() === 0) {
+    // As root, the server runs as an unprivileged user that must be able to reach the folder.
+    await chmod(options.dataDir, 0o755);
+    await assertTraversable(dirname(options.dataDir));
+  }
   const clusterDir = join(options.dataDir, 'cluster');
   const log = options.onLog ?? (() => undefined);
   // Loaded on first use: the package is ESM-only, which Node 20 requires natively but jest cannot.
@@ -53,6 +56,18 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const base = `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${options.port}`;
   await ensureDatabase(`${base}/postgres`, options.database);
   return { url: `${base}/${options.database}`, stop: () => server.stop() };
+}
+
+async function assertTraversable(folder: string): Promise<void> {
+  for (let current = folder; ; current = dirname(current)) {
+    if (((await stat(current)).mode & 0o001) === 0) {
+      throw new Error(
+        `PostgreSQL runs as an unprivileged user when started by root, and it cannot enter ${current}. ` +
+          'Set IAM_DATA_DIR to a folder outside it (for example /var/lib/sigma-iam), or run as a non-root user.',
+      );
+    }
+    if (dirname(current) === current) return;
+  }
 }
 
 async function ensureDatabase(adminUrl: string, database: string): Promise<void> {

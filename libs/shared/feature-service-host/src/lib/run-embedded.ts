@@ -4,7 +4,7 @@ import { ConfigValidationError, Environment } from '@sigma/shared/util-config';
 import { join, resolve } from 'node:path';
 import { stopOnSignals } from './run-standalone';
 import { ServiceDefinition, ServiceName } from './service-definition';
-import { RunningService, startService } from './start-service';
+import { loadServiceConfig, RunningService, startService } from './start-service';
 
 /** Environment variable naming each service's port in the embedded mode. */
 const PORT_VARIABLES: Record<ServiceName, string> = {
@@ -54,6 +54,10 @@ export async function runEmbedded(definitions: ServiceDefinition[], env: Environ
   };
 
   try {
+    // Every service's settings are checked before anything starts.
+    for (const definition of definitions) {
+      loadServiceConfig(definition, { ...env, DATABASE_URL: 'postgres://embedded', EVENT_TRANSPORT: 'memory', PORT: String(portOf(definition)) });
+    }
     say(`Sigma IAM (embedded): data in ${dataDir}`);
     postgres = await startEmbeddedPostgres({
       dataDir: join(dataDir, 'postgres'),
