@@ -1,5 +1,0 @@
-export default {
-  displayName: 'privacy-data-access',
-  preset: '../../../jest.preset.js',
-  coverageDirectory: '../../../coverage/libs/privacy/data-access',
-};

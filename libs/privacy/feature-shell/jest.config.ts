@@ -1,5 +1,0 @@
-export default {
-  displayName: 'privacy-feature-shell',
-  preset: '../../../jest.preset.js',
-  coverageDirectory: '../../../coverage/libs/privacy/feature-shell',
-};

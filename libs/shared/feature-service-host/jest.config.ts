@@ -1,5 +1,0 @@
-export default {
-  displayName: 'shared-feature-service-host',
-  preset: '../../../jest.preset.js',
-  coverageDirectory: '../../../coverage/libs/shared/feature-service-host',
-};

@@ -1,5 +1,0 @@
-export default {
-  displayName: 'shared-testing',
-  preset: '../../../jest.preset.js',
-  coverageDirectory: '../../../coverage/libs/shared/testing',
-};

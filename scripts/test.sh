@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# `npm test`: installs and starts what the tests need, then runs every jest project.
+#   1. npm dependencies (when missing), Apache Kafka's jars from Maven Central (cached in .cache/)
+#   2. lint and build of every project (Nx cache makes repeats fast)
+#   3. unit and integration tests of every lib (real PostgreSQL from embedded-postgres)
+#   4. end-to-end suites: the distributed topology (PostgreSQL, a Kafka broker, five processes)
+#      and the embedded mode
+# It ends with one line `tests: N passed, N failed`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+[ -d node_modules ] || npm ci --no-audit --no-fund
+bash deploy/local/kafka.sh fetch
+
+export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+npx nx run-many -t lint build --parallel=2 --output-style=static
+
+mkdir -p tmp
+rm -f tmp/test-results-*.json
+status=0
+npx jest --ci --ignoreProjects suite-e2e --maxWorkers=2 --json --outputFile=tmp/test-results-unit.json || status=$?
+npx jest --ci --selectProjects suite-e2e --runInBand --json --outputFile=tmp/test-results-e2e.json || status=$?
+node scripts/summarize-tests.mjs tmp/test-results-unit.json tmp/test-results-e2e.json || status=$?
+exit "$status"
