@@ -53,7 +53,7 @@ export default [
       '@typescript-eslint/no-explicit-any': 'error',
       // Settings classes annotate their properties: class-transformer converts by the emitted type.
       '@typescript-eslint/no-inferrable-types': ['error', { ignoreProperties: true }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
   },

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: installs and starts what the tests need, then runs every jest project.
 #   1. npm dependencies (when missing), Apache Kafka's jars from Maven Central (cached in .cache/)
-#   2. lint and build of every project (Nx cache makes repeats fast)
+#   2. lockfile completeness, the workspace typecheck (specs included), lint and build of every
+#      project (Nx cache makes repeats fast)
 #   3. unit and integration tests of every lib (real PostgreSQL from embedded-postgres)
 #   4. end-to-end suites: the distributed topology (PostgreSQL, a Kafka broker, five processes)
 #      and the embedded mode
@@ -13,6 +14,8 @@ cd "$(dirname "$0")/.."
 bash deploy/local/kafka.sh fetch
 
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+node tools/check-lockfile.mjs
+npm run typecheck
 npx nx run-many -t lint build --parallel=2 --output-style=static
 
 mkdir -p tmp

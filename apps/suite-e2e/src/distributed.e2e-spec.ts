@@ -1,12 +1,35 @@
 import { createEnvelope } from '@sigma/shared/contracts-events';
 import { OutboxPublisher } from '@sigma/shared/data-access-events';
-import { DistributedSuite, eventually, startDistributedSuite, startTestPostgres, TestKafka, TestPostgres } from '@sigma/shared/testing';
+import { DistributedSuite, eventually, readJson, startDistributedSuite, startTestPostgres, TestKafka, TestPostgres } from '@sigma/shared/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 
 jest.setTimeout(180000);
+
+interface Health {
+  status: string;
+  checks: Record<string, string>;
+}
+interface ApiHealth {
+  status: string;
+  timestamp: string;
+  version: string;
+  services: Record<string, string>;
+  uptime: number;
+}
+interface OpenApiDocument {
+  info: { title: string; description: string };
+  paths: Record<string, unknown>;
+}
+interface SigmaError {
+  error: { code: string; message: string; request_id: string };
+}
+interface OAuthError {
+  error: string;
+  error_description: string;
+}
 
 /**
  * The distributed topology as ops run it: PostgreSQL, a real Kafka broker, and the five apps as
@@ -43,12 +66,12 @@ describe('distributed suite over real PostgreSQL and Kafka', () => {
     it('reports every service healthy, in the shapes of seeds 004 and 002', async () => {
       const health = await fetch(`${gateway}/health`);
       expect(health.status).toBe(200);
-      expect(await health.json()).toEqual({
+      expect(await readJson<Health>(health)).toEqual({
         status: 'healthy',
         checks: { 'auth-server': 'up', 'user-directory': 'up', 'session-service': 'up', 'privacy-worker': 'up' },
       });
       const api = await fetch(`${gateway}/api/health`);
-      const body = await api.json();
+      const body = await readJson<ApiHealth>(api);
       expect(body).toMatchObject({
         status: 'healthy',
         version: '0.1.0',
@@ -62,7 +85,7 @@ describe('distributed suite over real PostgreSQL and Kafka', () => {
       const metrics = await (await fetch(`${gateway}/metrics`)).text();
       expect(metrics).toContain('http_requests_total{');
       expect(metrics).toContain('service="admin-gateway"');
-      const document = await (await fetch(`${gateway}/api/v1/openapi.json`)).json();
+      const document = await readJson<OpenApiDocument>(await fetch(`${gateway}/api/v1/openapi.json`));
       expect(document.info.title).toBe('Sigma IAM API');
       expect(document.info.description).not.toContain('Not included');
       expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/health', '/api/health', '/api/v1/openapi.json']));
@@ -75,32 +98,32 @@ describe('distributed suite over real PostgreSQL and Kafka', () => {
       for (const path of ['/nowhere', '/internal/openapi.json', '/api/v1']) {
         const answer = await fetch(`${gateway}${path}`);
         expect(answer.status).toBe(404);
-        expect((await answer.json()).error.code).toBe('RESOURCE_NOT_FOUND');
+        expect((await readJson<SigmaError>(answer)).error.code).toBe('RESOURCE_NOT_FOUND');
       }
       const sneaky = await fetch(`${gateway}/api/v1/users/%2e%2e/%2e%2e/internal/openapi.json`);
       expect(sneaky.status).toBe(400);
       const own = await fetch(`${gateway}/health/ready`);
-      expect(await own.json()).toEqual({ status: 'up', checks: {} });
+      expect(await readJson<Health>(own)).toEqual({ status: 'up', checks: {} });
     });
 
     it('keeps the caller X-Request-ID through the gateway and the service, and answers in the family body', async () => {
       const answer = await fetch(`${gateway}/identity/v2/sessions/unknown`, { headers: { 'X-Request-ID': 'e2e-trace-42' } });
       expect(answer.status).toBe(404);
       expect(answer.headers.get('x-request-id')).toBe('e2e-trace-42');
-      expect(await answer.json()).toEqual({ error: 'not_found', error_description: 'The requested resource does not exist' });
+      expect(await readJson<OAuthError>(answer)).toEqual({ error: 'not_found', error_description: 'The requested resource does not exist' });
       expect(suite.services['session-service'].log + suite.gateway.log).not.toContain('Cannot GET');
     });
 
     it('refuses malformed bodies with the family error, never a 500', async () => {
       const sigma = await fetch(`${gateway}/api/v1/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":' });
       expect(sigma.status).toBe(400);
-      expect((await sigma.json()).error).toMatchObject({ code: 'VALIDATION_ERROR', request_id: expect.any(String) });
+      expect((await readJson<SigmaError>(sigma)).error).toMatchObject({ code: 'VALIDATION_ERROR', request_id: expect.any(String) });
       const admin = await fetch(`${gateway}/api/admin/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[' });
       expect(admin.status).toBe(400);
-      expect(await admin.json()).toMatchObject({ success: false, code: 'VALIDATION_ERROR' });
+      expect(await readJson<object>(admin)).toMatchObject({ success: false, code: 'VALIDATION_ERROR' });
       const tooLarge = await fetch(`${gateway}/api/v1/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ x: 'y'.repeat(200_000) }) });
       expect(tooLarge.status).toBe(413);
-      expect((await tooLarge.json()).error.code).toBe('PAYLOAD_TOO_LARGE');
+      expect((await readJson<SigmaError>(tooLarge)).error.code).toBe('PAYLOAD_TOO_LARGE');
     });
 
     it('answers 503 in each family body while a service is down, and recovers when it returns', async () => {
@@ -110,13 +133,13 @@ describe('distributed suite over real PostgreSQL and Kafka', () => {
         const oauth = await fetch(`${gateway}/identity/v2/sessions/active`);
         expect(oauth.status).toBe(503);
         expect(oauth.headers.get('retry-after')).toBe('5');
-        expect((await oauth.json()).error).toBe('temporarily_unavailable');
+        expect((await readJson<OAuthError>(oauth)).error).toBe('temporarily_unavailable');
         const admin = await fetch(`${gateway}/api/admin/identity/sessions`);
         expect(admin.status).toBe(503);
-        expect(await admin.json()).toMatchObject({ success: false, code: 'SERVICE_UNAVAILABLE' });
+        expect(await readJson<object>(admin)).toMatchObject({ success: false, code: 'SERVICE_UNAVAILABLE' });
         const health = await fetch(`${gateway}/health`);
         expect(health.status).toBe(503);
-        expect((await health.json()).checks['session-service']).toBe('down');
+        expect((await readJson<Health>(health)).checks['session-service']).toBe('down');
       } finally {
         await sessions.start();
       }

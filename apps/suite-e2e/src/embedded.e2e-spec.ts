@@ -1,4 +1,4 @@
-import { builtMain, eventually, freePort } from '@sigma/shared/testing';
+import { builtMain, eventually, freePort, readJson } from '@sigma/shared/testing';
 import { ChildProcess, spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -70,7 +70,7 @@ describe('embedded mode', () => {
     const run = await startUntilReady();
     const health = await fetch(`${gateway}/health`);
     expect(health.status).toBe(200);
-    expect((await health.json()).status).toBe('healthy');
+    expect((await readJson<{ status: string }>(health)).status).toBe('healthy');
     const banner = /password: (\S+)/.exec(run.output());
     expect(banner?.[1]).toMatch(/^[A-Za-z0-9_-]{24}$/);
     expect(run.output()).toContain('email:    admin@sigma-iam.local');

@@ -1,4 +1,4 @@
 export { AppProcess, builtMain, SERVICE_APPS, startDistributedSuite, TestKafka } from './lib/suite-processes';
 export type { AppName, DistributedSuite } from './lib/suite-processes';
-export { eventually, freePort, REPO_ROOT, startTestPostgres } from './lib/test-postgres';
+export { eventually, freePort, readJson, REPO_ROOT, startTestPostgres } from './lib/test-postgres';
 export type { TestPostgres } from './lib/test-postgres';

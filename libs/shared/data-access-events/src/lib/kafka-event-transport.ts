@@ -46,7 +46,7 @@ export class KafkaEventTransport implements EventTransport {
       logCreator:
         () =>
         ({ level, log: entry }: LogEntry) => {
-          const { message, timestamp: _timestamp, ...rest } = entry;
+          const { message, timestamp, ...rest } = entry;
           if (level <= logLevel.ERROR) log.warn(rest, message);
           else log.debug(rest, message);
         },

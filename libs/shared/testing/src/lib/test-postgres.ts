@@ -62,3 +62,8 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
   }
   throw new Error(`condition not met within ${timeoutMs} ms${lastError ? `: ${(lastError as Error).message}` : ''}`);
 }
+
+/** A response body read as the shape the test expects; the assertions then check it. */
+export async function readJson<T>(response: Response): Promise<T> {
+  return (await response.json()) as T;
+}
