@@ -96,9 +96,11 @@ describe('distributed suite over real PostgreSQL and Kafka', () => {
     });
 
     it('serves Prometheus metrics, the merged OpenAPI document and the API explorer', async () => {
+      await fetch(`${gateway}/identity/v2/sessions/active`);
       const metrics = await (await fetch(`${gateway}/metrics`)).text();
       expect(metrics).toContain('http_requests_total{');
       expect(metrics).toContain('service="admin-gateway"');
+      expect(metrics).toMatch(/http_requests_total\{method="GET",route="\/identity\/v2\/sessions\/\*",status="\d+",service="admin-gateway"\}/);
       const document = await readJson<OpenApiDocument>(await fetch(`${gateway}/api/v1/openapi.json`));
       expect(document.info.title).toBe('Sigma IAM API');
       expect(document.info.description).not.toContain('Not included');
@@ -115,9 +117,11 @@ describe('distributed suite over real PostgreSQL and Kafka', () => {
         expect((await readJson<SigmaError>(answer)).error.code).toBe('RESOURCE_NOT_FOUND');
       }
       // Sent as raw paths: fetch would resolve the dot segments before sending.
-      for (const path of ['/api/v1/users/%2e%2e/%2e%2e/internal/openapi.json', '/api/v1/users/../../internal/openapi.json', '/api/v1//users']) {
+      // A routed prefix with an unsafe path is refused; a path that matches no prefix is not routed.
+      for (const path of ['/api/v1/users/%2e%2e/%2e%2e/internal/openapi.json', '/api/v1/users/../../internal/openapi.json', '/api/v1/users//x']) {
         expect(await rawStatus(gateway, path)).toBe(400);
       }
+      expect(await rawStatus(gateway, '/api/v1//users')).toBe(404);
       const own = await fetch(`${gateway}/health/ready`);
       expect(await readJson<Health>(own)).toEqual({ status: 'up', checks: {} });
     });

@@ -2,7 +2,7 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { SIGMA_IAM_VERSION } from './version';
-import { ServiceDirectory } from './service-directory';
+import { ServiceDirectory, ServiceProbe } from './service-directory';
 import { OpenApiAggregator } from './openapi-aggregator';
 
 const started = Date.now();
@@ -40,10 +40,8 @@ export class GatewayController {
   @ApiOkResponse({ schema: SEED_004_HEALTH })
   @ApiServiceUnavailableResponse({ description: 'At least one service is not ready', schema: SEED_004_HEALTH })
   async health(@Res({ passthrough: true }) res: Response): Promise<unknown> {
-    const probes = await this.directory.probeAll();
-    const healthy = probes.every((p) => p.ready);
-    res.status(healthy ? 200 : 503).setHeader('Cache-Control', 'no-store');
-    return { status: healthy ? 'healthy' : 'unhealthy', checks: Object.fromEntries(probes.map((p) => [p.service, p.ready ? 'up' : 'down'])) };
+    const { probes, status } = await this.probe(res);
+    return { status, checks: Object.fromEntries(probes.map((p) => [p.service, p.ready ? 'up' : 'down'])) };
   }
 
   @Get('api/health')
@@ -51,16 +49,22 @@ export class GatewayController {
   @ApiOkResponse({ schema: SEED_002_HEALTH })
   @ApiServiceUnavailableResponse({ description: 'At least one service is not ready', schema: SEED_002_HEALTH })
   async apiHealth(@Res({ passthrough: true }) res: Response): Promise<unknown> {
-    const probes = await this.directory.probeAll();
-    const healthy = probes.every((p) => p.ready);
-    res.status(healthy ? 200 : 503).setHeader('Cache-Control', 'no-store');
+    const { probes, status } = await this.probe(res);
     return {
-      status: healthy ? 'healthy' : 'unhealthy',
+      status,
       timestamp: new Date().toISOString(),
       version: SIGMA_IAM_VERSION,
       services: Object.fromEntries(probes.map((p) => [p.service, p.ready ? 'connected' : 'disconnected'])),
       uptime: Math.floor((Date.now() - started) / 1000),
     };
+  }
+
+  /** Probes every service; the answer is 503 unless all are ready. */
+  private async probe(res: Response): Promise<{ probes: ServiceProbe[]; status: 'healthy' | 'unhealthy' }> {
+    const probes = await this.directory.probeAll();
+    const healthy = probes.every((p) => p.ready);
+    res.status(healthy ? 200 : 503).setHeader('Cache-Control', 'no-store');
+    return { probes, status: healthy ? 'healthy' : 'unhealthy' };
   }
 
   @Get('api/v1/openapi.json')

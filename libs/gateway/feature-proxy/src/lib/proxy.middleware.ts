@@ -1,12 +1,12 @@
 import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import { DomainError, ErrorKind } from '@sigma/shared/util-errors';
-import { LOGGER, Logger, sendFamilyError } from '@sigma/shared/util-http';
+import { LOGGER, Logger, sendFamilyError, setRouteLabel } from '@sigma/shared/util-http';
 import type { NextFunction, Request, Response } from 'express';
 import { Agent, request } from 'node:http';
 import { GATEWAY_SETTINGS } from './gateway.tokens';
 import { GatewaySettings } from './gateway.settings';
 import { withoutHopByHop } from './hop-by-hop';
-import { isSafePath, upstreamOf, UpstreamService, upstreamUrls } from './upstream-routes';
+import { isSafePath, routeOf, UpstreamService, upstreamUrls } from './upstream-routes';
 
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ECONNRESET']);
 
@@ -30,12 +30,13 @@ export class ProxyMiddleware implements NestMiddleware {
   }
 
   use(req: Request, res: Response, next: NextFunction): void {
-    const service = upstreamOf(req.path);
-    if (!service) return next();
+    const route = routeOf(req.path);
+    if (!route) return next();
+    setRouteLabel(res, `${route.prefix}/*`);
     if (!isSafePath(req.originalUrl.split('?')[0])) {
       return sendFamilyError(req, res, new DomainError(ErrorKind.VALIDATION, 'The request path is not acceptable'), this.logger);
     }
-    this.forward(req, res, service);
+    this.forward(req, res, route.service);
   }
 
   private forward(req: Request, res: Response, service: UpstreamService): void {
@@ -74,7 +75,7 @@ export class ProxyMiddleware implements NestMiddleware {
         return;
       }
       const kind = error.code === 'ETIMEDOUT_UPSTREAM' ? ErrorKind.TIMEOUT : UNAVAILABLE_CODES.has(error.code ?? '') ? ErrorKind.UNAVAILABLE : ErrorKind.BAD_GATEWAY;
-      this.logger.warn({ service, code: error.code, request_id: req.headers['x-request-id'] }, 'upstream failed');
+      this.logger.warn({ upstream: service, failure: error.code, request_id: req.headers['x-request-id'] }, 'upstream failed');
       const message = kind === ErrorKind.TIMEOUT ? `The ${service} did not answer in time` : `The ${service} is not available`;
       sendFamilyError(req, res, new DomainError(kind, message, { retryAfterSeconds: kind === ErrorKind.UNAVAILABLE ? 5 : undefined }), this.logger);
     });

@@ -41,7 +41,13 @@ export const ROUTES: ReadonlyArray<readonly [string, UpstreamService]> = [
 const BY_LENGTH = [...ROUTES].sort((a, b) => b[0].length - a[0].length);
 
 export function upstreamOf(path: string): UpstreamService | undefined {
-  return BY_LENGTH.find(([prefix]) => hasPathPrefix(path, prefix))?.[1];
+  return routeOf(path)?.service;
+}
+
+/** The matching route: its prefix (a low-cardinality metrics label) and the owning service. */
+export function routeOf(path: string): { prefix: string; service: UpstreamService } | undefined {
+  const match = BY_LENGTH.find(([prefix]) => hasPathPrefix(path, prefix));
+  return match && { prefix: match[0], service: match[1] };
 }
 
 export function upstreamUrls(settings: GatewaySettings): Record<UpstreamService, string> {

@@ -5,7 +5,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { createEventTransport, EVENT_MIGRATIONS, EventsModule, InMemoryEventBus } from '@sigma/shared/data-access-events';
 import { databaseHealthIndicator, openServiceDatabase, PersistenceModule } from '@sigma/shared/data-access-persistence';
 import { ConfigShape, DatabaseSettings, describeConfig, Environment, EventSettings, HttpSettings, loadConfig, LoadedConfig } from '@sigma/shared/util-config';
-import { createLogger, createRequestObserver, createValidationPipe, FamilyExceptionFilter, Logger, LOGGER, NestPinoLogger } from '@sigma/shared/util-http';
+import { createLogger, createRequestObserver, createValidationPipe, FamilyExceptionFilter, Logger, LOGGER, NestPinoLogger, routeLabelOf } from '@sigma/shared/util-http';
 import { HealthRegistry, ObservabilityModule, ServiceMetrics } from '@sigma/shared/util-observability';
 import type { Express, Request, Response } from 'express';
 import type { DataSource } from 'typeorm';
@@ -53,6 +53,8 @@ class LoggerModule {
 }
 
 function routeLabel(req: Request): string {
+  const labelled = req.res && routeLabelOf(req.res);
+  if (labelled) return labelled;
   const route = (req as Request & { route?: { path?: string } }).route;
   return route?.path ? `${req.baseUrl}${route.path}` : 'unmatched';
 }

@@ -39,3 +39,14 @@ export function callerHintsOf(req: Request): Pick<RequestContext, 'tenantId' | '
     clientId: clientId !== undefined && CLIENT_ID.test(clientId) ? clientId : undefined,
   };
 }
+
+const ROUTE_LABEL = 'sigmaRouteLabel';
+
+/** Names the route of a request answered outside Express routing (the gateway's proxy), for metrics. */
+export function setRouteLabel(res: Response, label: string): void {
+  (res.locals as Record<string, string>)[ROUTE_LABEL] = label;
+}
+
+export function routeLabelOf(res: Response): string | undefined {
+  return (res.locals as Record<string, string | undefined>)[ROUTE_LABEL];
+}
