@@ -18,6 +18,7 @@ export interface OutboxRelayOptions {
 const BATCH = 200;
 const MAX_BACKOFF_MS = 5000;
 const CLEANUP_EVERY_MS = 10 * 60 * 1000;
+const LISTEN_RETRY_MS = 2000;
 
 interface OutboxRow {
   id: string;
@@ -53,7 +54,9 @@ export class OutboxRelay {
     this.running = false;
     this.interruptSleep?.();
     await this.loop;
-    await this.listener?.end().catch(() => undefined);
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.end().catch(() => undefined);
   }
 
   /** Sends one batch; returns how many rows were published. */
@@ -133,19 +136,32 @@ export class OutboxRelay {
     );
   }
 
+  /** LISTENs on the service's channel; after the connection is lost (a database restart), again. */
   private async listen(): Promise<void> {
     const url = (this.options.dataSource.options as { url?: string }).url;
-    if (!url) return;
+    if (!url || !this.running) return;
     const client = new Client({ connectionString: url, application_name: 'outbox-relay' });
-    client.on('error', () => undefined);
+    let relistening = false;
+    const relisten = (): void => {
+      if (relistening) return;
+      relistening = true;
+      if (this.listener === client) this.listener = undefined;
+      void client.end().catch(() => undefined);
+      if (this.running) setTimeout(() => void this.listen(), LISTEN_RETRY_MS).unref();
+    };
+    client.on('error', relisten);
+    client.on('end', relisten);
     client.on('notification', () => this.wake?.());
     try {
       await client.connect();
       await client.query(`LISTEN ${outboxChannelOf(this.options.schema)}`);
       this.listener = client;
+      if (!this.running) await client.end();
+      // Rows committed before the LISTEN took effect sent no notification this client saw.
+      this.wake?.();
     } catch (error) {
-      this.options.logger.warn({ error: (error as Error).message }, 'outbox relay cannot LISTEN; polling only');
-      await client.end().catch(() => undefined);
+      this.options.logger.debug({ error: (error as Error).message }, 'outbox relay cannot LISTEN yet; polling meanwhile');
+      relisten();
     }
   }
 }

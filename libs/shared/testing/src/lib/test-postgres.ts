@@ -12,6 +12,8 @@ export const REPO_ROOT = resolve(__dirname, '../../../../..');
 
 export interface TestPostgres {
   url: string;
+  /** Stops and starts the same server (same data), as an operator's restart would. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -40,6 +42,10 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   const url = stdout.trim().split('\n').pop() ?? '';
   return {
     url,
+    restart: async () => {
+      await run(process.execPath, [script, 'stop'], { env });
+      await run(process.execPath, [script, 'start'], { env });
+    },
     stop: async () => {
       await run(process.execPath, [script, 'stop'], { env });
       await rm(dataDir, { recursive: true, force: true });
