@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: installs and starts what the tests need, then runs every jest project.
 #   1. npm dependencies (when missing), Apache Kafka's jars from Maven Central (cached in .cache/)
-#   2. lockfile completeness, the workspace typecheck (specs included), lint and build of every
-#      project (Nx cache makes repeats fast)
+#   2. lockfile completeness, the workspace typecheck (specs included), lint, the builds, and the
+#      offline check of the Dockerfiles and Kubernetes manifests (deploy/check.mjs)
 #   3. unit and integration tests of every lib (real PostgreSQL from embedded-postgres)
 #   4. end-to-end suites: the distributed topology (PostgreSQL, a Kafka broker, five processes)
 #      and the embedded mode
@@ -16,7 +16,12 @@ bash deploy/local/kafka.sh fetch
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 node tools/check-lockfile.mjs
 npm run typecheck
-npx nx run-many -t lint build --parallel=2 --output-style=static
+npx nx run-many -t lint --parallel=2 --output-style=static
+# The deployable apps, built with the command the container images run (deploy/check.mjs checks).
+npx nx run-many -t build -p admin-gateway auth-server user-directory session-service privacy-worker
+npx nx build suite --output-style=static
+# Dockerfiles and Kubernetes manifests, rendered and validated offline (kustomize via go install).
+node deploy/check.mjs
 
 mkdir -p tmp
 rm -f tmp/test-results-*.json
