@@ -35,9 +35,12 @@ export class DirectoryBootstrapRepository {
     await this.manager.query("SELECT pg_advisory_xact_lock(hashtext('sigma-iam:directory-bootstrap'))");
   }
 
-  async ensureDefaultTenant(): Promise<string> {
-    const [existing]: Array<{ id: string }> = await this.manager.query('SELECT id FROM directory.tenants WHERE slug = $1', [DEFAULT_TENANT_SLUG]);
-    if (existing) return existing.id;
+  async hasDefaultTenant(): Promise<boolean> {
+    const rows: unknown[] = await this.manager.query('SELECT 1 FROM directory.tenants WHERE slug = $1', [DEFAULT_TENANT_SLUG]);
+    return rows.length > 0;
+  }
+
+  async createDefaultTenant(): Promise<string> {
     const id = randomUUID();
     await this.manager.query('INSERT INTO directory.tenants (id, name, slug) VALUES ($1, $2, $3)', [id, 'Default', DEFAULT_TENANT_SLUG]);
     return id;
@@ -53,11 +56,6 @@ export class DirectoryBootstrapRepository {
     }
     const rows: Array<{ id: string; slug: string }> = await this.manager.query('SELECT id, slug FROM directory.roles WHERE tenant_id = $1 AND is_system', [tenantId]);
     return new Map(rows.map((r) => [r.slug, r.id]));
-  }
-
-  async hasRoleHolder(roleId: string): Promise<boolean> {
-    const rows: unknown[] = await this.manager.query('SELECT 1 FROM directory.user_roles WHERE role_id = $1 LIMIT 1', [roleId]);
-    return rows.length > 0;
   }
 
   async createUserWithPassword(user: { tenantId: string; email: string; passwordHash: string; roleIds: string[] }): Promise<string> {

@@ -12,7 +12,7 @@ export const BOOTSTRAP_SETTINGS = 'SIGMA_BOOTSTRAP_SETTINGS';
 /**
  * On the first start: the `default` tenant, its system roles, and the super-administrator from
  * IAM_BOOTSTRAP_ADMIN_EMAIL / IAM_BOOTSTRAP_ADMIN_PASSWORD (a random password printed once when
- * unset). Later starts find the super-admin and change nothing.
+ * unset), all in one transaction. Later starts find the tenant and change nothing.
  */
 @Injectable()
 export class BootstrapAdminService implements OnModuleInit {
@@ -30,11 +30,13 @@ export class BootstrapAdminService implements OnModuleInit {
     const created = await this.dataSource.transaction(async (manager) => {
       const repository = new DirectoryBootstrapRepository(manager);
       await repository.lock();
-      const tenantId = await repository.ensureDefaultTenant();
+      // The default tenant is created in this same transaction: when it exists, bootstrap is done,
+      // and an administrator removed since then stays removed.
+      if (await repository.hasDefaultTenant()) return undefined;
+      const tenantId = await repository.createDefaultTenant();
       const roles = await repository.ensureSystemRoles(tenantId);
       const superAdminRole = roles.get('super-admin');
       if (!superAdminRole) throw new Error('system role super-admin is missing');
-      if (await repository.hasRoleHolder(superAdminRole)) return undefined;
       const passwordHash = await hash(password, this.settings.BCRYPT_COST);
       const userId = await repository.createUserWithPassword({ tenantId, email, passwordHash, roleIds: [superAdminRole] });
       await this.publisher.publish(manager, { type: 'user.created', tenantId, subject: userId, data: { user_id: userId } });

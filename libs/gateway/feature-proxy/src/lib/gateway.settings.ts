@@ -1,6 +1,7 @@
 import { IsInt, IsUrl, Max, Min } from 'class-validator';
 
-const INTERNAL_URL = { require_tld: false, protocols: ['http', 'https'], require_protocol: true };
+/** Internal traffic is plain HTTP inside the cluster network (a service mesh may add mTLS). */
+const INTERNAL_URL = { require_tld: false, protocols: ['http'], require_protocol: true };
 
 /** Where the gateway finds each service (internal base URLs) and how long it waits for them. */
 export class GatewaySettings {

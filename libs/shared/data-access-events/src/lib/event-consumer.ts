@@ -22,6 +22,25 @@ export interface EventConsumerOptions {
 /** Errors that will fail the same way however often they are retried. */
 const PERMANENT_KINDS = new Set<ErrorKind>([ErrorKind.VALIDATION, ErrorKind.CONFLICT, ErrorKind.INSUFFICIENT_PERMISSIONS]);
 
+/** Longest single retry delay, kept well under the Kafka session timeout (heartbeats are sent between). */
+const MAX_RETRY_DELAY_MS = 5000;
+
+/** PostgreSQL SQLSTATEs of an unavailable or overloaded database, and of retryable conflicts. */
+const TRANSIENT_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '40001', '40P01']);
+const TRANSIENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
+
+/**
+ * The database (or the network to it) is away: the event is fine and will apply once it is back,
+ * so it must be delivered again rather than dead-lettered, however long that takes.
+ */
+export function isInfrastructureFailure(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, driverError, message } = error as { code?: unknown; driverError?: unknown; message?: unknown };
+  if (typeof code === 'string' && (TRANSIENT_SQLSTATES.has(code) || code.startsWith('08') || TRANSIENT_NETWORK_CODES.has(code))) return true;
+  if (driverError !== undefined && driverError !== error && isInfrastructureFailure(driverError)) return true;
+  return typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Connection refused/i.test(message);
+}
+
 /**
  * Runs a service's event handlers at least once and applies each event at most once: the
  * processed-event id is inserted in the same transaction as the handler's effect, so a redelivery
@@ -67,6 +86,12 @@ export class EventConsumerHost {
         metrics.eventsConsumed.inc({ topic: message.topic, outcome: applied ? 'applied' : 'duplicate' });
         return;
       } catch (error) {
+        if (isInfrastructureFailure(error)) {
+          // Not acknowledged: the transport delivers it again (Kafka from the committed offset).
+          logger.warn({ event_id: envelope.id, topic: message.topic, error: (error as Error).message }, 'database unavailable; event will be delivered again');
+          await message.heartbeat?.();
+          throw error;
+        }
         const permanent = isDomainError(error) && PERMANENT_KINDS.has(error.kind);
         if (permanent || attempt >= this.options.maxAttempts) {
           await this.deadLetter(message, error, attempt);
@@ -74,7 +99,8 @@ export class EventConsumerHost {
         }
         metrics.eventsConsumed.inc({ topic: message.topic, outcome: 'retried' });
         logger.warn({ event_id: envelope.id, topic: message.topic, attempt, error: (error as Error).message }, 'event handler failed; retrying');
-        await new Promise((resolve) => setTimeout(resolve, this.options.backoffMs * 2 ** (attempt - 1)));
+        await new Promise((resolve) => setTimeout(resolve, Math.min(MAX_RETRY_DELAY_MS, this.options.backoffMs * 2 ** (attempt - 1))));
+        await message.heartbeat?.();
       }
     }
   }

@@ -12,6 +12,8 @@ export interface IncomingMessage {
   key: string | null;
   value: Buffer | null;
   headers: Record<string, string>;
+  /** Keeps the consumer's group membership alive during a long handling (Kafka only). */
+  heartbeat?: () => Promise<void>;
 }
 
 /**

@@ -28,7 +28,7 @@ function headersOf(raw: Record<string, unknown> | undefined): Record<string, str
 export class KafkaEventTransport implements EventTransport {
   readonly name = 'kafka' as const;
   private readonly kafka: Kafka;
-  private producer?: Producer;
+  private producer?: Promise<Producer>;
   private admin?: Admin;
   private readonly consumers: Consumer[] = [];
   private topicsReady = false;
@@ -108,7 +108,7 @@ export class KafkaEventTransport implements EventTransport {
   async close(): Promise<void> {
     this.closed = true;
     await Promise.allSettled(this.consumers.map((c) => c.disconnect()));
-    await Promise.allSettled([this.producer?.disconnect(), this.admin?.disconnect()]);
+    await Promise.allSettled([this.producer?.then((p) => p.disconnect()), this.admin?.disconnect()]);
   }
 
   private async runConsumer(consumer: Consumer, topics: string[], handler: MessageHandler): Promise<void> {
@@ -119,8 +119,8 @@ export class KafkaEventTransport implements EventTransport {
         await consumer.subscribe({ topics, fromBeginning: true });
         await consumer.run({
           autoCommit: true,
-          eachMessage: async ({ topic, message }) =>
-            handler({ topic, key: message.key?.toString() ?? null, value: message.value, headers: headersOf(message.headers) }),
+          eachMessage: async ({ topic, message, heartbeat }) =>
+            handler({ topic, key: message.key?.toString() ?? null, value: message.value, headers: headersOf(message.headers), heartbeat }),
         });
         return;
       } catch (error) {
@@ -131,7 +131,8 @@ export class KafkaEventTransport implements EventTransport {
     }
   }
 
-  private async ensureProducer(): Promise<Producer> {
+  /** One producer, connected once even when the relay and a dead-letter send race for it. */
+  private ensureProducer(): Promise<Producer> {
     if (!this.producer) {
       const producer = this.kafka.producer({
         idempotent: true,
@@ -139,8 +140,13 @@ export class KafkaEventTransport implements EventTransport {
         allowAutoTopicCreation: false,
         createPartitioner: Partitioners.DefaultPartitioner,
       });
-      await producer.connect();
-      this.producer = producer;
+      this.producer = producer.connect().then(
+        () => producer,
+        (error: unknown) => {
+          this.producer = undefined;
+          throw error;
+        },
+      );
     }
     return this.producer;
   }

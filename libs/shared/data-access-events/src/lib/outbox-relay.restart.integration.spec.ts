@@ -1,9 +1,11 @@
+import { createEnvelope } from '@sigma/shared/contracts-events';
 import { openServiceDatabase } from '@sigma/shared/data-access-persistence';
 import { eventually, startTestPostgres, TestPostgres } from '@sigma/shared/testing';
 import { ServiceMetrics } from '@sigma/shared/util-observability';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
+import { EventConsumerHost } from './event-consumer';
 import { CreateEventTables1763800000000 } from './event-tables.migration';
 import { OutgoingMessage } from './event-transport';
 import { InMemoryEventBus, InMemoryEventTransport } from './in-memory-event-bus';
@@ -12,16 +14,36 @@ import { OutboxRelay } from './outbox-relay';
 
 jest.setTimeout(90000);
 
-describe('outbox relay across a PostgreSQL restart', () => {
+describe('outbox relay and consumers across PostgreSQL outages', () => {
   let postgres: TestPostgres;
   let db: DataSource;
   let relay: OutboxRelay;
+  let bus: InMemoryEventBus;
   const delivered: OutgoingMessage[] = [];
+  const deadLetters: string[] = [];
 
   beforeAll(async () => {
     postgres = await startTestPostgres();
     db = (await openServiceDatabase({ url: postgres.url, schema: 'producer', poolSize: 2, applicationName: 'producer', entities: [], migrations: [CreateEventTables1763800000000] })).dataSource;
-    const bus = new InMemoryEventBus();
+    await db.query('CREATE TABLE producer.applied (user_id uuid PRIMARY KEY)');
+    bus = new InMemoryEventBus();
+    bus.subscribe('dlq-watcher', ['user.deleted.dlq'], async (message) => void deadLetters.push(message.value?.toString() ?? ''));
+    // A consumer with a retry budget of a few milliseconds: an outage far longer than that must
+    // neither lose the event nor dead-letter it.
+    const consumer = new EventConsumerHost({
+      consumer: 'outage-test',
+      dataSource: db,
+      schema: 'producer',
+      transport: new InMemoryEventTransport(bus),
+      metrics: new ServiceMetrics('consumer'),
+      logger: pino({ level: 'silent' }),
+      maxAttempts: 2,
+      backoffMs: 5,
+    });
+    consumer.on('user.deleted', async (event, manager) => {
+      await manager.query('INSERT INTO producer.applied (user_id) VALUES ($1)', [event.data.user_id]);
+    });
+    await consumer.start();
     bus.subscribe('watcher', ['user.created'], async (message) => {
       delivered.push({ topic: message.topic, key: message.key ?? '', value: message.value?.toString() ?? '', headers: message.headers });
     });
@@ -39,6 +61,7 @@ describe('outbox relay across a PostgreSQL restart', () => {
   });
 
   afterAll(async () => {
+    bus.close();
     await relay.stop();
     await db.destroy();
     await postgres.stop();
@@ -65,4 +88,18 @@ describe('outbox relay across a PostgreSQL restart', () => {
     const [{ unsent }] = await db.query('SELECT count(*)::int AS unsent FROM producer.outbox_events WHERE sent_at IS NULL');
     expect(unsent).toBe(0);
   });
+
+  it('delivers an event again until the database is back, instead of dead-lettering it', async () => {
+    const userId = randomUUID();
+    const envelope = createEnvelope({ type: 'user.deleted', tenantId: null, subject: userId, data: { user_id: userId } });
+    await postgres.halt();
+    const delivery = bus.publish([{ topic: 'user.deleted', key: userId, value: JSON.stringify(envelope), headers: {} }]);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await postgres.resume();
+    await delivery;
+    const applied = await db.query('SELECT user_id FROM producer.applied WHERE user_id = $1', [userId]);
+    expect(applied).toHaveLength(1);
+    expect(deadLetters.some((letter) => letter.includes(userId))).toBe(false);
+  });
 });
+

@@ -28,8 +28,9 @@ interface OutboxRow {
 }
 
 /**
- * Moves committed outbox rows to the broker in order, then marks them sent. Rows are claimed with
- * FOR UPDATE SKIP LOCKED, so replicas share the work without sending a row twice at once. While the
+ * Moves committed outbox rows to the broker in order, then marks them sent. A transaction-scoped
+ * advisory lock lets one replica at a time send a schema's outbox, which keeps each user's events
+ * in order; the others stand by. While the
  * broker is away, rows stay unsent and the relay backs off; nothing is lost. Wakes on the
  * service's NOTIFY channel and polls as a fallback.
  */
@@ -63,6 +64,9 @@ export class OutboxRelay {
   async drainOnce(): Promise<number> {
     const { dataSource, schema, transport, metrics } = this.options;
     const sent = await dataSource.transaction(async (manager) => {
+      // One replica at a time sends a schema's outbox, so one user's events reach the broker in order.
+      const [{ sender }] = await manager.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS sender', [`sigma-iam:outbox:${schema}`]);
+      if (!sender) return [];
       const rows: OutboxRow[] = await manager.query(
         `SELECT id, topic, key, envelope FROM "${schema}".outbox_events
           WHERE sent_at IS NULL ORDER BY seq LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,

@@ -14,6 +14,9 @@ export interface TestPostgres {
   url: string;
   /** Stops and starts the same server (same data), as an operator's restart would. */
   restart(): Promise<void>;
+  /** Stops the server, keeping its data, until `resume`. */
+  halt(): Promise<void>;
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -40,11 +43,15 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   const script = join(REPO_ROOT, 'deploy/local/postgres.mjs');
   const { stdout } = await run(process.execPath, [script, 'start'], { env });
   const url = stdout.trim().split('\n').pop() ?? '';
+  const halt = async (): Promise<void> => void (await run(process.execPath, [script, 'stop'], { env }));
+  const resume = async (): Promise<void> => void (await run(process.execPath, [script, 'start'], { env }));
   return {
     url,
+    halt,
+    resume,
     restart: async () => {
-      await run(process.execPath, [script, 'stop'], { env });
-      await run(process.execPath, [script, 'start'], { env });
+      await halt();
+      await resume();
     },
     stop: async () => {
       await run(process.execPath, [script, 'stop'], { env });

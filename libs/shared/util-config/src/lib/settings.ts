@@ -28,8 +28,9 @@ export class DatabaseSettings {
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// connection URL' })
   DATABASE_URL: string = '';
 
+  /** At least 2: migrations hold an advisory lock on one connection and run on another. */
   @IsInt()
-  @Min(1)
+  @Min(2)
   @Max(200)
   DATABASE_POOL_SIZE: number = 10;
 }
@@ -77,12 +78,12 @@ export class EventSettings {
   /** Attempts a consumer makes at one event before it goes to `<topic>.dlq`. */
   @IsInt()
   @Min(1)
-  @Max(50)
+  @Max(10)
   EVENT_MAX_ATTEMPTS: number = 5;
 
-  /** First retry delay; each further attempt doubles it. */
+  /** First retry delay; each further attempt doubles it, up to 5 s per wait. */
   @IsInt()
   @Min(1)
-  @Max(60000)
+  @Max(2000)
   EVENT_RETRY_BACKOFF_MS: number = 200;
 }

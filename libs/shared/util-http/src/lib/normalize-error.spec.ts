@@ -1,4 +1,4 @@
-import { BadRequestException, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
+import { BadRequestException, HttpException, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
 import { DomainError, ErrorKind } from '@sigma/shared/util-errors';
 import { normalizeError } from './normalize-error';
 
@@ -26,6 +26,16 @@ describe('normalizeError', () => {
     });
     const tooLarge = Object.assign(new Error('too large'), { type: 'entity.too.large', status: 413 });
     expect(normalizeError(tooLarge).normalized.kind).toBe(ErrorKind.PAYLOAD_TOO_LARGE);
+  });
+
+  it('answers undecodable path parameters and unnamed client statuses as client errors', () => {
+    const undecodable = Object.assign(new URIError("Failed to decode param '%zz'"), { status: 400 });
+    expect(normalizeError(undecodable)).toEqual({
+      normalized: { kind: ErrorKind.VALIDATION, message: 'The request path is not well-formed', details: [] },
+      internal: false,
+    });
+    expect(normalizeError(new HttpException('gone', 410)).normalized.kind).toBe(ErrorKind.VALIDATION);
+    expect(normalizeError(new HttpException('unprocessable', 422)).internal).toBe(false);
   });
 
   it('hides unexpected errors behind a generic message', () => {

@@ -15,19 +15,26 @@ const GENERIC_MESSAGES: Partial<Record<ErrorKind, string>> = {
   [ErrorKind.INTERNAL]: 'An unexpected error occurred',
 };
 
-/** Errors body-parser raises before any handler runs. */
-interface BodyParserError {
-  type: string;
-  status: number;
+/**
+ * Errors Express and its parsers raise before any handler runs carry a client status: body-parser
+ * (`type` such as `entity.parse.failed`) and the router's undecodable path parameters (URIError).
+ */
+interface ClientStatusError {
+  type?: string;
+  status?: number;
+  statusCode?: number;
 }
 
-function isBodyParserError(error: unknown): error is BodyParserError {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    typeof (error as BodyParserError).type === 'string' &&
-    typeof (error as BodyParserError).status === 'number'
-  );
+function clientStatusOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { status, statusCode } = error as ClientStatusError;
+  const value = typeof status === 'number' ? status : statusCode;
+  return typeof value === 'number' && value >= 400 && value < 500 ? value : undefined;
+}
+
+/** The kind of a status no kind names exactly: client errors are validation errors. */
+function kindOfStatus(status: number): ErrorKind {
+  return KIND_OF_STATUS.get(status) ?? (status >= 400 && status < 500 ? ErrorKind.VALIDATION : ErrorKind.INTERNAL);
 }
 
 /**
@@ -49,17 +56,23 @@ export function normalizeError(error: unknown): { normalized: NormalizedError; i
     };
   }
   if (error instanceof HttpException) {
-    const kind = KIND_OF_STATUS.get(error.getStatus()) ?? ErrorKind.INTERNAL;
+    const kind = kindOfStatus(error.getStatus());
     const message = kind === ErrorKind.NOT_FOUND ? GENERIC_MESSAGES[kind] : error.message;
     return {
       normalized: { kind, message: message ?? GENERIC_MESSAGES[ErrorKind.INTERNAL] ?? '', details: [] },
       internal: kind === ErrorKind.INTERNAL,
     };
   }
-  if (isBodyParserError(error) && error.status >= 400 && error.status < 500) {
-    const kind = KIND_OF_STATUS.get(error.status) ?? ErrorKind.VALIDATION;
+  const clientStatus = clientStatusOf(error);
+  if (clientStatus !== undefined) {
+    const kind = kindOfStatus(clientStatus);
+    const type = (error as ClientStatusError).type;
     const message =
-      error.type === 'entity.parse.failed' ? 'The request body is not well-formed' : GENERIC_MESSAGES[kind] ?? 'The request body was refused';
+      type === 'entity.parse.failed'
+        ? 'The request body is not well-formed'
+        : error instanceof URIError
+          ? 'The request path is not well-formed'
+          : GENERIC_MESSAGES[kind] ?? 'The request was refused';
     return { normalized: { kind, message, details: [] }, internal: false };
   }
   return {
