@@ -1,5 +1,4 @@
-export { DEFAULT_TENANT_SLUG, DirectoryBootstrapRepository, SYSTEM_ROLES } from './lib/directory-bootstrap.repository';
-export type { SystemRole } from './lib/directory-bootstrap.repository';
+export { DEFAULT_TENANT_SLUG, DirectoryBootstrapRepository } from './lib/directory-bootstrap.repository';
 export { CreateDirectorySchema1763800001000 } from './lib/directory-schema.migration';
 
 import { CreateDirectorySchema1763800001000 } from './lib/directory-schema.migration';

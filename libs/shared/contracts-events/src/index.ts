@@ -1,4 +1,4 @@
-export { deadLetterTopicOf, EVENT_CATALOGUE, EVENT_TYPES, isEventType } from './lib/catalogue';
+export { deadLetterTopicOf, EVENT_CATALOGUE, EVENT_TYPES } from './lib/catalogue';
 export type { EventType, PayloadOf } from './lib/catalogue';
 export { createEnvelope, EventEnvelope, InvalidEventError, parseEnvelope } from './lib/envelope';
 export type { NewEvent, TypedEnvelope } from './lib/envelope';

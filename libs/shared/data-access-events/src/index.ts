@@ -4,11 +4,11 @@ export type { EventConsumerOptions, EventHandler } from './lib/event-consumer';
 import { CreateEventTables1763800000000 } from './lib/event-tables.migration';
 export { CreateEventTables1763800000000 };
 export type { EventTransport, IncomingMessage, MessageHandler, OutgoingMessage } from './lib/event-transport';
-export { ALL_TOPICS, EventsModule, EventsRuntime } from './lib/events.module';
+export { EventsModule } from './lib/events.module';
 export type { EventsModuleOptions } from './lib/events.module';
 export { InMemoryEventBus, InMemoryEventTransport } from './lib/in-memory-event-bus';
 export { KafkaEventTransport } from './lib/kafka-event-transport';
-export { outboxChannelOf, OutboxPublisher } from './lib/outbox-publisher';
+export { OutboxPublisher } from './lib/outbox-publisher';
 export { OutboxRelay } from './lib/outbox-relay';
 
 

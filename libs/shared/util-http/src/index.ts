@@ -1,13 +1,13 @@
-export { renderError, STATUS_OF_KIND } from './lib/error-bodies';
+export { renderError } from './lib/error-bodies';
 export type { ErrorContext, NormalizedError, RenderedError } from './lib/error-bodies';
 export { FamilyExceptionFilter, sendFamilyError } from './lib/family-exception.filter';
 export { createLogger, LOGGER, NestPinoLogger } from './lib/logger';
 export type { Logger } from './lib/logger';
 export { normalizeError } from './lib/normalize-error';
-export { attachRequestContext, requestContextOf, routeLabelOf, setRouteLabel } from './lib/request-context';
+export { requestContextOf, routeLabelOf, setRouteLabel } from './lib/request-context';
 export type { RequestContext } from './lib/request-context';
 export { REQUEST_ID_HEADER, resolveRequestId } from './lib/request-id';
 export { createRequestObserver } from './lib/request-observer';
 export type { RequestObserverOptions, RequestSample } from './lib/request-observer';
 export { hasPathPrefix, RouteFamily, routeFamilyOf } from './lib/route-family';
-export { createValidationPipe, validationProblems } from './lib/validation';
+export { createValidationPipe } from './lib/validation';

@@ -12,7 +12,6 @@ export const authServer: ServiceDefinition<Record<string, never>> = {
   schema: 'auth',
   settings: {},
   edge: false,
-  ownProbes: true,
   openApi: { title: 'Sigma IAM authorization server', description: 'OAuth 2.1 and OpenID Connect endpoints, login APIs, passkeys and social login.' },
   rootModule: () => AuthServerModule,
 };

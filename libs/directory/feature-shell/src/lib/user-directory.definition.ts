@@ -24,7 +24,6 @@ export const userDirectory: ServiceDefinition<typeof settings> = {
   migrations: DIRECTORY_MIGRATIONS,
   settings,
   edge: false,
-  ownProbes: true,
   openApi: { title: 'Sigma IAM user directory', description: 'Tenants, users, credentials, roles, permissions and groups.' },
   rootModule: (config) => UserDirectoryModule.with(config.bootstrap),
 };

@@ -31,7 +31,6 @@ export const adminGateway: ServiceDefinition<typeof settings> = {
   defaultPort: 8080,
   settings,
   edge: true,
-  ownProbes: true,
   openApi: {
     title: 'Sigma IAM API',
     description: 'The public REST API of Sigma IAM: every route family of the seed documents, served through the gateway.',

@@ -14,7 +14,6 @@ export const privacyWorker: ServiceDefinition<Record<string, never>> = {
   migrations: PRIVACY_MIGRATIONS,
   settings: {},
   edge: false,
-  ownProbes: true,
   openApi: { title: 'Sigma IAM privacy worker', description: 'Data subject access exports and the right to erasure.' },
   rootModule: () => PrivacyWorkerModule,
 };

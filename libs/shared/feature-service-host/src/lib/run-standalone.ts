@@ -1,5 +1,5 @@
 import { ConfigShape, ConfigValidationError } from '@sigma/shared/util-config';
-import { describeFailure } from './run-embedded';
+import { describeFailure } from './describe-failure';
 import { loadServiceConfig, openDatabaseOf, RunningService, startService } from './start-service';
 import { ServiceDefinition } from './service-definition';
 

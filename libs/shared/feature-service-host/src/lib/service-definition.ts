@@ -23,8 +23,6 @@ export interface ServiceDefinition<S extends ConfigShape = ConfigShape> {
    * internal routes; every other service parses bodies and publishes /internal/openapi.json.
    */
   edge: boolean;
-  /** Whether the service serves its own /health/live, /health/ready and /metrics. */
-  ownProbes: boolean;
   openApi: { title: string; description: string };
   rootModule(config: LoadedConfig<S>): Type | DynamicModule;
   /** Last touches on the application before it listens (the gateway's API explorer). */

@@ -89,7 +89,7 @@ export async function startService<S extends ConfigShape>(definition: ServiceDef
 
   const imports: Array<DynamicModule | ReturnType<ServiceDefinition<S>['rootModule']>> = [
     LoggerModule.with(logger),
-    ObservabilityModule.forService(metrics, health, { exposeEndpoints: definition.ownProbes }),
+    ObservabilityModule.forService(metrics, health),
   ];
   if (database && config.events && definition.schema) {
     health.register(databaseHealthIndicator(database.dataSource));

@@ -5,12 +5,12 @@ import { ServiceMetrics } from './service-metrics';
 
 @Module({})
 export class ObservabilityModule {
-  /** Health registry and metrics of one service, available to every module of it. */
-  static forService(metrics: ServiceMetrics, health: HealthRegistry, options: { exposeEndpoints: boolean }): DynamicModule {
+  /** Health registry and metrics of one service, available to every module of it, and its probe endpoints. */
+  static forService(metrics: ServiceMetrics, health: HealthRegistry): DynamicModule {
     return {
       module: ObservabilityModule,
       global: true,
-      controllers: options.exposeEndpoints ? [ObservabilityController] : [],
+      controllers: [ObservabilityController],
       providers: [
         { provide: ServiceMetrics, useValue: metrics },
         { provide: HealthRegistry, useValue: health },
