@@ -1,7 +1,9 @@
 export { DEFAULT_TENANT_SLUG, DirectoryBootstrapRepository } from './lib/directory-bootstrap.repository';
 export { CreateDirectorySchema1763800001000 } from './lib/directory-schema.migration';
+export { DirectoryAccessAndCredentials1763900000000 } from './lib/directory-access-and-credentials.migration';
 
+import { DirectoryAccessAndCredentials1763900000000 } from './lib/directory-access-and-credentials.migration';
 import { CreateDirectorySchema1763800001000 } from './lib/directory-schema.migration';
 
 /** The directory's migrations, in order. */
-export const DIRECTORY_MIGRATIONS = [CreateDirectorySchema1763800001000];
+export const DIRECTORY_MIGRATIONS = [CreateDirectorySchema1763800001000, DirectoryAccessAndCredentials1763900000000];

@@ -9,21 +9,28 @@ export interface SystemRole {
   description: string;
   permissions: string[];
   isDefault: boolean;
+  color: string;
+  icon: string;
+  level: number;
 }
 
-const ADMIN_RESOURCES = ['users', 'roles', 'groups', 'applications', 'sessions'];
+/** What a tenant administrator may do: manage its tenant's people, access and applications. */
+export const ADMIN_PERMISSIONS = ['users:*', 'roles:*', 'groups:*', 'applications:*', 'sessions:*', 'permissions:read', 'tenants:read'];
 
 /** The roles every tenant has from the start (API.md). */
 export const SYSTEM_ROLES: readonly SystemRole[] = [
-  { slug: 'super-admin', name: 'super-admin', description: 'Every permission in every tenant', permissions: ['*'], isDefault: false },
+  { slug: 'super-admin', name: 'super-admin', description: 'Every permission in every tenant', permissions: ['*'], isDefault: false, color: '#dc2626', icon: 'crown', level: 100 },
   {
     slug: 'admin',
     name: 'admin',
     description: 'Manages users, roles, groups, applications and sessions of its tenant',
-    permissions: ADMIN_RESOURCES.flatMap((r) => [`${r}:read`, `${r}:write`]),
+    permissions: ADMIN_PERMISSIONS,
     isDefault: false,
+    color: '#3b82f6',
+    icon: 'shield',
+    level: 80,
   },
-  { slug: 'user', name: 'user', description: 'Default role of new users', permissions: [], isDefault: true },
+  { slug: 'user', name: 'user', description: 'Default role of new users', permissions: [], isDefault: true, color: '#64748b', icon: 'user', level: 10 },
 ];
 
 /** Data access for the directory's first-start bootstrap; every call runs in the caller's transaction. */
@@ -49,9 +56,9 @@ export class DirectoryBootstrapRepository {
   async ensureSystemRoles(tenantId: string): Promise<Map<string, string>> {
     for (const role of SYSTEM_ROLES) {
       await this.manager.query(
-        `INSERT INTO directory.roles (id, tenant_id, name, slug, description, permissions, is_system, is_default)
-         VALUES ($1, $2, $3, $4, $5, $6, true, $7) ON CONFLICT (tenant_id, slug) DO NOTHING`,
-        [randomUUID(), tenantId, role.name, role.slug, role.description, role.permissions, role.isDefault],
+        `INSERT INTO directory.roles (id, tenant_id, name, slug, description, permissions, is_system, is_default, color, icon, level)
+         VALUES ($1, $2, $3, $4, $5, $6, true, $7, $8, $9, $10) ON CONFLICT (tenant_id, slug) DO NOTHING`,
+        [randomUUID(), tenantId, role.name, role.slug, role.description, role.permissions, role.isDefault, role.color, role.icon, role.level],
       );
     }
     const rows: Array<{ id: string; slug: string }> = await this.manager.query('SELECT id, slug FROM directory.roles WHERE tenant_id = $1 AND is_system', [tenantId]);

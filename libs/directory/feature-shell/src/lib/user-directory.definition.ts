@@ -1,22 +1,44 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DIRECTORY_MIGRATIONS } from '@sigma/directory/data-access';
+import { DIRECTORY_OPTIONS, DirectoryOptions } from '@sigma/directory/domain';
+import { DirectoryAccessModule } from '@sigma/directory/feature-access';
+import { DirectoryCredentialsModule } from '@sigma/directory/feature-credentials';
+import { DirectoryUsersModule } from '@sigma/directory/feature-users';
 import { ServiceDefinition } from '@sigma/shared/feature-service-host';
+import { AccessTokenModule, AccessTokenSettings } from '@sigma/shared/util-auth';
+import { SecretBox, SecretsEncryptionSettings } from '@sigma/shared/util-crypto';
 import { BOOTSTRAP_SETTINGS, BootstrapAdminService } from './bootstrap-admin.service';
 import { BootstrapSettings } from './bootstrap.settings';
 
+const settings = { bootstrap: BootstrapSettings, tokens: AccessTokenSettings, secrets: SecretsEncryptionSettings };
+type DirectoryConfig = { bootstrap: BootstrapSettings; tokens: AccessTokenSettings; secrets: SecretsEncryptionSettings };
+
+@Global()
+@Module({})
+class DirectoryOptionsModule {
+  static with(options: DirectoryOptions): DynamicModule {
+    return { module: DirectoryOptionsModule, providers: [{ provide: DIRECTORY_OPTIONS, useValue: options }], exports: [DIRECTORY_OPTIONS] };
+  }
+}
+
 @Module({})
 class UserDirectoryModule {
-  static with(settings: BootstrapSettings): DynamicModule {
+  static with(config: DirectoryConfig): DynamicModule {
     return {
       module: UserDirectoryModule,
-      providers: [{ provide: BOOTSTRAP_SETTINGS, useValue: settings }, BootstrapAdminService],
+      imports: [
+        AccessTokenModule.forSettings(config.tokens),
+        DirectoryOptionsModule.with({ bcryptCost: config.bootstrap.BCRYPT_COST, secretBox: SecretBox.fromEncodedKey(config.secrets.SECRETS_ENCRYPTION_KEY) }),
+        DirectoryUsersModule,
+        DirectoryAccessModule,
+        DirectoryCredentialsModule,
+      ],
+      providers: [{ provide: BOOTSTRAP_SETTINGS, useValue: config.bootstrap }, BootstrapAdminService],
     };
   }
 }
 
-const settings = { bootstrap: BootstrapSettings };
-
-/** The system of record for tenants, users, credentials and roles. */
+/** The system of record for tenants, users, credentials, roles and groups. */
 export const userDirectory: ServiceDefinition<typeof settings> = {
   name: 'user-directory',
   defaultPort: 3002,
@@ -25,5 +47,5 @@ export const userDirectory: ServiceDefinition<typeof settings> = {
   settings,
   edge: false,
   openApi: { title: 'Sigma IAM user directory', description: 'Tenants, users, credentials, roles, permissions and groups.' },
-  rootModule: (config) => UserDirectoryModule.with(config.bootstrap),
+  rootModule: (config) => UserDirectoryModule.with(config),
 };

@@ -1,6 +1,8 @@
 import { InMemoryEventBus } from '@sigma/shared/data-access-events';
 import { RunningPostgres, startEmbeddedPostgres } from '@sigma/shared/data-access-persistence';
 import { ConfigValidationError, Environment } from '@sigma/shared/util-config';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { describeFailure } from './describe-failure';
 import { stopOnSignals } from './run-standalone';
@@ -22,6 +24,23 @@ const URL_VARIABLES: Partial<Record<ServiceName, string>> = {
   'session-service': 'SESSION_SERVICE_URL',
   'privacy-worker': 'PRIVACY_WORKER_URL',
 };
+
+/**
+ * The embedded mode's key for secrets at rest when SECRETS_ENCRYPTION_KEY is unset: generated once
+ * into the data folder (owner-only), so a local install needs no setup and keeps its data readable.
+ */
+async function localEncryptionKey(dataDir: string): Promise<string> {
+  const file = join(dataDir, 'secrets-encryption.key');
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const key = randomBytes(32).toString('hex');
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
+  return key;
+}
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -51,7 +70,7 @@ export async function runEmbedded(definitions: ServiceDefinition[], env: Environ
   try {
     // Every service's settings are checked before anything starts.
     for (const definition of definitions) {
-      loadServiceConfig(definition, { ...env, DATABASE_URL: 'postgres://embedded', EVENT_TRANSPORT: 'memory', PORT: String(portOf(definition)) });
+      loadServiceConfig(definition, { SECRETS_ENCRYPTION_KEY: '0'.repeat(64), ...env, DATABASE_URL: 'postgres://embedded', EVENT_TRANSPORT: 'memory', PORT: String(portOf(definition)) });
     }
     say(`Sigma IAM (embedded): data in ${dataDir}`);
     postgres = await startEmbeddedPostgres({
@@ -59,7 +78,13 @@ export async function runEmbedded(definitions: ServiceDefinition[], env: Environ
       port: Number(env['IAM_POSTGRES_PORT'] ?? 55433),
       database: 'sigma_iam',
     });
-    const shared: Record<string, string | undefined> = { ...env, DATABASE_URL: postgres.url, EVENT_TRANSPORT: 'memory' };
+    const shared: Record<string, string | undefined> = {
+      ...env,
+      DATABASE_URL: postgres.url,
+      EVENT_TRANSPORT: 'memory',
+      SECRETS_ENCRYPTION_KEY: env['SECRETS_ENCRYPTION_KEY'] || (await localEncryptionKey(dataDir)),
+      PUBLIC_URL: env['PUBLIC_URL'] || `http://localhost:${portOf(definitions.find((d) => d.name === 'admin-gateway') ?? definitions[0])}`,
+    };
     for (const definition of definitions) {
       const urlVariable = URL_VARIABLES[definition.name];
       if (urlVariable) shared[urlVariable] = `http://127.0.0.1:${portOf(definition)}`;

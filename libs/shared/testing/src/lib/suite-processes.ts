@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -130,18 +131,25 @@ export async function startDistributedSuite(databaseUrl: string, brokers: string
     LOG_LEVEL: 'warn',
     OUTBOX_POLL_INTERVAL_MS: '100',
     BCRYPT_COST: '10',
+    SECRETS_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    ...extraEnv,
+  };
+  const ports = Object.fromEntries(await Promise.all([...SERVICE_APPS, 'admin-gateway'].map(async (app) => [app, await freePort()] as const))) as Record<AppName, number>;
+  const urlOf = (app: AppName) => `http://127.0.0.1:${ports[app]}`;
+  // Every process knows where the others are, and the public URL (the gateway) issuers derive from.
+  const env: NodeJS.ProcessEnv = {
+    ...base,
+    PUBLIC_URL: urlOf('admin-gateway'),
+    AUTH_SERVER_URL: urlOf('auth-server'),
+    USER_DIRECTORY_URL: urlOf('user-directory'),
+    SESSION_SERVICE_URL: urlOf('session-service'),
+    PRIVACY_WORKER_URL: urlOf('privacy-worker'),
+    UPSTREAM_TIMEOUT_MS: '3000',
     ...extraEnv,
   };
   const services = {} as DistributedSuite['services'];
-  for (const app of SERVICE_APPS) services[app as keyof DistributedSuite['services']] = new AppProcess(app, await freePort(), base);
-  const gateway = new AppProcess('admin-gateway', await freePort(), {
-    ...base,
-    AUTH_SERVER_URL: services['auth-server'].url,
-    USER_DIRECTORY_URL: services['user-directory'].url,
-    SESSION_SERVICE_URL: services['session-service'].url,
-    PRIVACY_WORKER_URL: services['privacy-worker'].url,
-    UPSTREAM_TIMEOUT_MS: '3000',
-  });
+  for (const app of SERVICE_APPS) services[app as keyof DistributedSuite['services']] = new AppProcess(app, ports[app], env);
+  const gateway = new AppProcess('admin-gateway', ports['admin-gateway'], env);
   await Promise.all(Object.values(services).map((s) => s.start()));
   await gateway.start();
   return {

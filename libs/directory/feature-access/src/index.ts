@@ -1,0 +1,1 @@
+export { DirectoryAccessModule } from './lib/directory-access.module';

@@ -1,0 +1,1 @@
+export { DirectoryCredentialsModule } from './lib/directory-credentials.module';

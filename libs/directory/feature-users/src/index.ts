@@ -1,0 +1,1 @@
+export { DirectoryUsersModule } from './lib/directory-users.module';

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'shared-util-auth',
+  preset: '../../../jest.preset.js',
+  coverageDirectory: '../../../coverage/libs/shared/util-auth',
+};

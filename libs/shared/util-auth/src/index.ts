@@ -1,0 +1,7 @@
+export { ACCESS_TOKEN_TYPE, API_AUDIENCE, isUuid, issuerOf, SIGNING_ALGORITHMS } from './lib/access-token';
+export type { AccessTokenClaims, SigningAlgorithm } from './lib/access-token';
+export { AccessTokenSettings } from './lib/access-token.settings';
+export { AccessTokenVerifier } from './lib/access-token-verifier';
+export type { AccessTokenVerifierOptions, Caller } from './lib/access-token-verifier';
+export { AccessTokenModule, Authenticated, BearerAuthGuard, bearerTokenOf, callerOf, CurrentCaller } from './lib/bearer-auth.guard';
+export { isPermission, PERMISSION_PATTERN, permits, permitsAll } from './lib/permissions';
