@@ -7,3 +7,8 @@ import { CreateDirectorySchema1763800001000 } from './lib/directory-schema.migra
 
 /** The directory's migrations, in order. */
 export const DIRECTORY_MIGRATIONS = [CreateDirectorySchema1763800001000, DirectoryAccessAndCredentials1763900000000];
+export { ADMIN_PERMISSIONS } from './lib/directory-bootstrap.repository';
+export { TenantScope } from './lib/tenant-scope';
+export type { TenantCaller } from './lib/tenant-scope';
+export { UserAccessQuery } from './lib/user-access.query';
+export type { AccessGrant, UserAccess } from './lib/user-access.query';
