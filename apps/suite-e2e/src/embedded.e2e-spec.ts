@@ -1,6 +1,6 @@
 import { builtMain, eventually, freePort, readJson } from '@sigma/shared/testing';
 import { ChildProcess, spawn } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -74,6 +74,10 @@ describe('embedded mode', () => {
     const banner = /password: (\S+)/.exec(run.output());
     expect(banner?.[1]).toMatch(/^[A-Za-z0-9_-]{24}$/);
     expect(run.output()).toContain('email:    admin@sigma-iam.local');
+    // Without SECRETS_ENCRYPTION_KEY the embedded mode keeps a generated key in its data folder, owner-only.
+    const keyFile = join(dataDir, 'secrets-encryption.key');
+    expect((await readFile(keyFile, 'utf8')).trim()).toMatch(/^[0-9a-f]{64}$/);
+    expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
 
     const db = new Client({ connectionString: `postgres://sigma:sigma@127.0.0.1:${env['IAM_POSTGRES_PORT']}/sigma_iam` });
     await db.connect();
@@ -95,7 +99,9 @@ describe('embedded mode', () => {
   });
 
   it('reuses the data on a second start and prints no password', async () => {
+    const key = await readFile(join(dataDir, 'secrets-encryption.key'), 'utf8');
     const run = await startUntilReady();
+    expect(await readFile(join(dataDir, 'secrets-encryption.key'), 'utf8')).toBe(key);
     expect(run.output()).not.toContain('password:');
     expect((await fetch(`${gateway}/api/health`)).status).toBe(200);
     expect(await stop(run)).toBe(0);
