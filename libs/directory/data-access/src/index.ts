@@ -12,3 +12,7 @@ export { TenantScope } from './lib/tenant-scope';
 export type { TenantCaller } from './lib/tenant-scope';
 export { UserAccessQuery } from './lib/user-access.query';
 export type { AccessGrant, UserAccess } from './lib/user-access.query';
+export { CredentialsRepository } from './lib/credentials.repository';
+export type { IdentityRecord, LockoutPolicy, LoginAccount } from './lib/credentials.repository';
+export { MfaRepository } from './lib/mfa.repository';
+export type { StoredRecoveryCode, TotpCredential } from './lib/mfa.repository';

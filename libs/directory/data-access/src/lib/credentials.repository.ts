@@ -1,0 +1,178 @@
+import { EntityManager } from 'typeorm';
+import { DEFAULT_TENANT_SLUG } from './directory-bootstrap.repository';
+import { UserAccessQuery } from './user-access.query';
+
+/** What a password login needs to know about the account an identifier names. */
+export interface LoginAccount {
+  userId: string;
+  tenantId: string;
+  isActive: boolean;
+  /** False when the tenant is suspended or disabled: nobody of it may sign in. */
+  tenantActive: boolean;
+  passwordHash: string | null;
+  failedLoginCount: number;
+  lockedUntil: Date | null;
+}
+
+/** How repeated failures lock an account: from `threshold` failures on, for base·2^(n−threshold) seconds, capped. */
+export interface LockoutPolicy {
+  threshold: number;
+  baseSeconds: number;
+  maxSeconds: number;
+}
+
+/** A user's identity and effective access, as auth-server puts it into tokens. */
+export interface IdentityRecord {
+  userId: string;
+  tenantId: string;
+  username: string;
+  email: string;
+  emailVerified: boolean;
+  firstName: string | null;
+  lastName: string | null;
+  isActive: boolean;
+  roles: string[];
+  permissions: string[];
+  mfa: { totp: boolean; webauthn: boolean };
+  lastLogin: Date | null;
+}
+
+interface AccountRow {
+  id: string;
+  tenant_id: string;
+  is_active: boolean;
+  tenant_status: string;
+  hash: string | null;
+  failed_login_count: number;
+  locked_until: Date | null;
+}
+
+interface IdentityRow {
+  id: string;
+  tenant_id: string;
+  username: string;
+  email: string;
+  email_verified: boolean;
+  first_name: string | null;
+  last_name: string | null;
+  is_active: boolean;
+  last_login: Date | null;
+  has_totp: boolean;
+  has_webauthn: boolean;
+}
+
+const INACTIVE_TENANT_STATUSES = ['suspended', 'disabled', 'inactive'];
+
+/** Data access for verifying credentials: lookups by identifier, failure counters, claims. */
+export class CredentialsRepository {
+  constructor(private readonly manager: EntityManager) {}
+
+  /**
+   * The account an email or username names (case-insensitive) in a tenant, or in the `default`
+   * tenant when none is given. An identifier that is one user's email and another's username
+   * names the email's owner.
+   */
+  async findLoginAccount(tenantId: string | undefined, identifier: string): Promise<LoginAccount | undefined> {
+    const rows: AccountRow[] = await this.manager.query(
+      `SELECT u.id, u.tenant_id, u.is_active, t.status AS tenant_status, pc.hash, u.failed_login_count, u.locked_until
+         FROM directory.users u
+         JOIN directory.tenants t ON t.id = u.tenant_id
+         LEFT JOIN directory.password_credentials pc ON pc.user_id = u.id
+        WHERE u.tenant_id = COALESCE($1::uuid, (SELECT id FROM directory.tenants WHERE slug = $3))
+          AND (lower(u.email) = lower($2) OR lower(u.username) = lower($2))
+        ORDER BY (lower(u.email) = lower($2)) DESC
+        LIMIT 1`,
+      [tenantId ?? null, identifier, DEFAULT_TENANT_SLUG],
+    );
+    return rows[0] && toAccount(rows[0]);
+  }
+
+  /** The account of a user id within a tenant. */
+  async findAccount(tenantId: string, userId: string): Promise<LoginAccount | undefined> {
+    const rows: AccountRow[] = await this.manager.query(
+      `SELECT u.id, u.tenant_id, u.is_active, t.status AS tenant_status, pc.hash, u.failed_login_count, u.locked_until
+         FROM directory.users u
+         JOIN directory.tenants t ON t.id = u.tenant_id
+         LEFT JOIN directory.password_credentials pc ON pc.user_id = u.id
+        WHERE u.id = $1 AND u.tenant_id = $2`,
+      [userId, tenantId],
+    );
+    return rows[0] && toAccount(rows[0]);
+  }
+
+  /**
+   * Counts one more failure, atomically, and locks the account once the policy says so (the
+   * database clock decides the lock's end). Answers the new count and lock.
+   */
+  async recordFailure(userId: string, policy: LockoutPolicy): Promise<{ failedLoginCount: number; lockedUntil: Date | null }> {
+    // UPDATE answers [rows, affected count] through TypeORM's postgres driver.
+    const [rows]: [Array<{ failed_login_count: number; locked_until: Date | null }>, number] = await this.manager.query(
+      `UPDATE directory.users
+          SET failed_login_count = failed_login_count + 1,
+              locked_until = CASE WHEN failed_login_count + 1 >= $2
+                THEN now() + make_interval(secs => LEAST($4::float8, $3::float8 * power(2, failed_login_count + 1 - $2)))
+                ELSE locked_until END
+        WHERE id = $1
+        RETURNING failed_login_count, locked_until`,
+      [userId, policy.threshold, policy.baseSeconds, policy.maxSeconds],
+    );
+    return { failedLoginCount: rows[0]?.failed_login_count ?? 0, lockedUntil: rows[0]?.locked_until ?? null };
+  }
+
+  /** A completed sign-in step: counters reset; `lastLogin` also records the time of the login. */
+  async recordSuccess(userId: string, options: { lastLogin: boolean }): Promise<void> {
+    await this.manager.query(
+      `UPDATE directory.users SET failed_login_count = 0, locked_until = NULL${options.lastLogin ? ', last_login = now()' : ''} WHERE id = $1`,
+      [userId],
+    );
+  }
+
+  /** Seconds until a lock ends by the database clock (0 when not locked). */
+  async secondsLocked(userId: string): Promise<number> {
+    const rows: Array<{ seconds: number | null }> = await this.manager.query(
+      'SELECT CEIL(EXTRACT(EPOCH FROM (locked_until - now())))::int AS seconds FROM directory.users WHERE id = $1',
+      [userId],
+    );
+    return Math.max(0, rows[0]?.seconds ?? 0);
+  }
+
+  /** Identity, roles, effective permissions and enrolled second factors of a user in a tenant. */
+  async identityOf(tenantId: string, userId: string): Promise<IdentityRecord | undefined> {
+    const rows: IdentityRow[] = await this.manager.query(
+      `SELECT u.id, u.tenant_id, u.username, u.email, u.email_verified, u.first_name, u.last_name, u.is_active, u.last_login,
+              EXISTS (SELECT 1 FROM directory.totp_credentials tc WHERE tc.user_id = u.id) AS has_totp,
+              EXISTS (SELECT 1 FROM directory.webauthn_credentials wc WHERE wc.user_id = u.id) AS has_webauthn
+         FROM directory.users u WHERE u.id = $1 AND u.tenant_id = $2`,
+      [userId, tenantId],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    const access = await new UserAccessQuery(this.manager).forUser(tenantId, userId);
+    return {
+      userId: row.id,
+      tenantId: row.tenant_id,
+      username: row.username,
+      email: row.email,
+      emailVerified: row.email_verified,
+      firstName: row.first_name,
+      lastName: row.last_name,
+      isActive: row.is_active,
+      roles: access.roles.map((role) => role.name),
+      permissions: access.permissions,
+      mfa: { totp: row.has_totp, webauthn: row.has_webauthn },
+      lastLogin: row.last_login,
+    };
+  }
+}
+
+function toAccount(row: AccountRow): LoginAccount {
+  return {
+    userId: row.id,
+    tenantId: row.tenant_id,
+    isActive: row.is_active,
+    tenantActive: !INACTIVE_TENANT_STATUSES.includes(row.tenant_status),
+    passwordHash: row.hash,
+    failedLoginCount: row.failed_login_count,
+    lockedUntil: row.locked_until,
+  };
+}

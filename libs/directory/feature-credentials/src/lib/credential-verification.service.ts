@@ -1,0 +1,153 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { CredentialsRepository, LoginAccount, MfaRepository } from '@sigma/directory/data-access';
+import { DIRECTORY_OPTIONS, DirectoryOptions, hashRecoveryCode, verifyTotp } from '@sigma/directory/domain';
+import type { IdentityResponse, VerifyPasswordRequest, VerifySecondFactorRequest } from '@sigma/shared/contracts-internal';
+import { constantTimeEqual, randomToken } from '@sigma/shared/util-crypto';
+import { DomainError, ErrorKind } from '@sigma/shared/util-errors';
+import { LOGGER, Logger } from '@sigma/shared/util-http';
+import { compare, hash } from 'bcrypt';
+import { DataSource, EntityManager } from 'typeorm';
+import { identityResponseOf } from './identity-claims';
+import { LOGIN_LOCKOUT, UnknownAccountThrottle } from './login-lockout';
+
+const INVALID = 'the credentials are not valid';
+
+/** The TOTP secret's associated data: a sealed secret only opens for the user it was sealed for. */
+export function totpContextOf(userId: string): string {
+  return `totp:${userId}`;
+}
+
+/**
+ * Verifies passwords and second factors for auth-server, and answers a user's current claims.
+ * An unknown user costs what a wrong password costs (a bcrypt compare against a dummy hash of the
+ * same cost), is answered alike, and is throttled alike. Passwords and codes are never logged.
+ */
+@Injectable()
+export class CredentialVerificationService implements OnModuleInit {
+  private dummyHash?: Promise<string>;
+  private readonly unknownAccounts = new UnknownAccountThrottle();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(DIRECTORY_OPTIONS) private readonly options: DirectoryOptions,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    void this.dummy();
+  }
+
+  async verifyPassword(request: VerifyPasswordRequest): Promise<IdentityResponse> {
+    const manager = this.dataSource.manager;
+    const credentials = new CredentialsRepository(manager);
+    const account = await credentials.findLoginAccount(request.tenant_id, request.username);
+    if (!account) {
+      const key = `${request.tenant_id ?? 'default'}:${request.username.toLowerCase()}`;
+      const locked = this.unknownAccounts.secondsLocked(key);
+      if (locked > 0) throw lockedError(locked);
+      await compare(request.password, await this.dummy());
+      this.unknownAccounts.recordFailure(key);
+      throw new DomainError(ErrorKind.INVALID_CREDENTIALS, INVALID);
+    }
+    await this.refuseWhileLocked(credentials, account);
+    const matches = await compare(request.password, account.passwordHash ?? (await this.dummy()));
+    if (!matches || account.passwordHash === null) {
+      await this.recordFailure(credentials, account, request.client_ip);
+      throw new DomainError(ErrorKind.INVALID_CREDENTIALS, INVALID);
+    }
+    refuseInactive(account);
+    const identity = await credentials.identityOf(account.tenantId, account.userId);
+    if (!identity) throw new DomainError(ErrorKind.INVALID_CREDENTIALS, INVALID);
+    // With a second factor enrolled the login is complete only after it: last_login waits for it.
+    const complete = !identity.mfa.totp && !identity.mfa.webauthn;
+    await credentials.recordSuccess(account.userId, { lastLogin: complete });
+    return identityResponseOf((await credentials.identityOf(account.tenantId, account.userId)) ?? identity);
+  }
+
+  async verifySecondFactor(request: VerifySecondFactorRequest): Promise<IdentityResponse> {
+    if ((request.totp_code === undefined) === (request.recovery_code === undefined)) {
+      throw new DomainError(ErrorKind.VALIDATION, 'The request contains invalid data', {
+        details: [{ field: 'totp_code', message: 'exactly one of totp_code and recovery_code is required' }],
+      });
+    }
+    const manager = this.dataSource.manager;
+    const credentials = new CredentialsRepository(manager);
+    const account = await credentials.findAccount(request.tenant_id, request.user_id);
+    if (!account) throw new DomainError(ErrorKind.INVALID_CREDENTIALS, INVALID);
+    await this.refuseWhileLocked(credentials, account);
+    const accepted =
+      request.totp_code !== undefined ? await this.acceptTotp(manager, account.userId, request.totp_code) : await this.acceptRecoveryCode(manager, account.userId, request.recovery_code ?? '');
+    if (!accepted) {
+      await this.recordFailure(credentials, account, undefined);
+      throw new DomainError(ErrorKind.INVALID_CREDENTIALS, INVALID);
+    }
+    refuseInactive(account);
+    await credentials.recordSuccess(account.userId, { lastLogin: true });
+    const identity = await credentials.identityOf(account.tenantId, account.userId);
+    if (!identity) throw new DomainError(ErrorKind.INVALID_CREDENTIALS, INVALID);
+    return identityResponseOf(identity);
+  }
+
+  async claimsOf(tenantId: string, userId: string): Promise<IdentityResponse> {
+    const identity = await new CredentialsRepository(this.dataSource.manager).identityOf(tenantId, userId);
+    if (!identity) throw new DomainError(ErrorKind.NOT_FOUND, 'user not found');
+    return identityResponseOf(identity);
+  }
+
+  private async acceptTotp(manager: EntityManager, userId: string, code: string): Promise<boolean> {
+    const mfa = new MfaRepository(manager);
+    const credential = await mfa.totpOf(userId);
+    if (!credential) return false;
+    let secret: string;
+    try {
+      secret = this.options.secretBox.open(credential.secretSealed, totpContextOf(userId)).toString('utf8');
+    } catch (error) {
+      this.logger.error({ user_id: userId, err: error instanceof Error ? error.message : String(error) }, 'a stored TOTP secret does not open');
+      return false;
+    }
+    const step = await verifyTotp(secret, code, { lastUsedStep: credential.lastUsedStep ?? undefined });
+    // The step is claimed atomically: two concurrent uses of one code cannot both pass.
+    return step !== undefined && (await mfa.claimTotpStep(userId, step));
+  }
+
+  private async acceptRecoveryCode(manager: EntityManager, userId: string, code: string): Promise<boolean> {
+    const mfa = new MfaRepository(manager);
+    const presented = hashRecoveryCode(code);
+    let match: string | undefined;
+    // Every stored code is compared, in constant time, whatever matched earlier.
+    for (const stored of await mfa.unusedRecoveryCodes(userId)) {
+      if (constantTimeEqual(presented, stored.codeHash) && match === undefined) match = stored.id;
+    }
+    return match !== undefined && (await mfa.consumeRecoveryCode(match));
+  }
+
+  private async refuseWhileLocked(credentials: CredentialsRepository, account: LoginAccount): Promise<void> {
+    if (account.lockedUntil === null) return;
+    const seconds = await credentials.secondsLocked(account.userId);
+    if (seconds > 0) throw lockedError(seconds);
+  }
+
+  private async recordFailure(credentials: CredentialsRepository, account: LoginAccount, clientIp: string | undefined): Promise<void> {
+    const result = await credentials.recordFailure(account.userId, LOGIN_LOCKOUT);
+    if (result.failedLoginCount >= LOGIN_LOCKOUT.threshold) {
+      this.logger.warn(
+        { user_id: account.userId, tenant_id: account.tenantId, client_ip: clientIp, failed_login_count: result.failedLoginCount, locked_until: result.lockedUntil?.toISOString() },
+        'account locked after repeated sign-in failures',
+      );
+    }
+  }
+
+  private dummy(): Promise<string> {
+    this.dummyHash ??= hash(randomToken(24), this.options.bcryptCost);
+    return this.dummyHash;
+  }
+}
+
+function lockedError(seconds: number): DomainError {
+  return new DomainError(ErrorKind.RATE_LIMITED, 'too many failed sign-in attempts; try again later', { retryAfterSeconds: seconds });
+}
+
+function refuseInactive(account: LoginAccount): void {
+  if (!account.isActive) throw new DomainError(ErrorKind.INSUFFICIENT_PERMISSIONS, 'the account is disabled');
+  if (!account.tenantActive) throw new DomainError(ErrorKind.INSUFFICIENT_PERMISSIONS, 'the tenant is suspended');
+}

@@ -1,0 +1,346 @@
+import { Global, INestApplication, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { DEFAULT_TENANT_SLUG, DIRECTORY_MIGRATIONS, DirectoryBootstrapRepository, MfaRepository } from '@sigma/directory/data-access';
+import { DIRECTORY_OPTIONS, DirectoryOptions, generateRecoveryCodes, generateTotpSecret, hashRecoveryCode, totpCodeAt } from '@sigma/directory/domain';
+import { DIRECTORY_INTERNAL_ROUTES } from '@sigma/shared/contracts-internal';
+import { EVENT_MIGRATIONS } from '@sigma/shared/data-access-events';
+import { openServiceDatabase } from '@sigma/shared/data-access-persistence';
+import { startTestPostgres, TestPostgres } from '@sigma/shared/testing';
+import { SecretBox } from '@sigma/shared/util-crypto';
+import { createValidationPipe, FamilyExceptionFilter, LOGGER } from '@sigma/shared/util-http';
+import { hash } from 'bcrypt';
+import { randomBytes, randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { DataSource } from 'typeorm';
+import { totpContextOf } from './credential-verification.service';
+import { DirectoryCredentialsModule } from './directory-credentials.module';
+
+jest.setTimeout(120000);
+
+const BCRYPT_COST = 10;
+const PASSWORD = 'correct horse battery staple';
+
+describe('internal credential API on real PostgreSQL', () => {
+  let postgres: TestPostgres;
+  let dataSource: DataSource;
+  let app: INestApplication;
+  let baseUrl: string;
+  let defaultTenant: string;
+  let userRoleId: string;
+  const secretBox = new SecretBox(randomBytes(32));
+
+  beforeAll(async () => {
+    postgres = await startTestPostgres();
+    dataSource = (
+      await openServiceDatabase({
+        url: postgres.url,
+        schema: 'directory',
+        poolSize: 4,
+        applicationName: 'credentials-test',
+        entities: [],
+        migrations: [...EVENT_MIGRATIONS, ...DIRECTORY_MIGRATIONS],
+      })
+    ).dataSource;
+    await dataSource.transaction(async (manager) => {
+      const repository = new DirectoryBootstrapRepository(manager);
+      defaultTenant = await repository.createDefaultTenant();
+      userRoleId = (await repository.ensureSystemRoles(defaultTenant)).get('user') ?? '';
+    });
+
+    const options: DirectoryOptions = { bcryptCost: BCRYPT_COST, secretBox };
+    @Global()
+    @Module({
+      providers: [
+        { provide: DataSource, useValue: dataSource },
+        { provide: DIRECTORY_OPTIONS, useValue: options },
+        { provide: LOGGER, useValue: pino({ level: 'silent' }) },
+      ],
+      exports: [DataSource, DIRECTORY_OPTIONS, LOGGER],
+    })
+    class TestInfrastructure {}
+    const moduleRef = await Test.createTestingModule({ imports: [TestInfrastructure, DirectoryCredentialsModule] }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    app.useGlobalPipes(createValidationPipe());
+    app.useGlobalFilters(new FamilyExceptionFilter(pino({ level: 'silent' })));
+    await app.listen(0, '127.0.0.1');
+    baseUrl = await app.getUrl();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await dataSource?.destroy();
+    await postgres?.stop();
+  });
+
+  async function createUser(options: { tenantId?: string; email?: string; username?: string; password?: string | null; roleIds?: string[] } = {}): Promise<{ id: string; email: string; tenantId: string }> {
+    const tenantId = options.tenantId ?? defaultTenant;
+    const email = options.email ?? `user-${randomUUID()}@example.test`;
+    const id = randomUUID();
+    await dataSource.query('INSERT INTO directory.users (id, tenant_id, email, username, first_name, email_verified) VALUES ($1, $2, $3, $4, $5, true)', [
+      id,
+      tenantId,
+      email,
+      options.username ?? email,
+      'Ada',
+    ]);
+    if (options.password !== null) {
+      await dataSource.query('INSERT INTO directory.password_credentials (user_id, hash) VALUES ($1, $2)', [id, await hash(options.password ?? PASSWORD, BCRYPT_COST)]);
+    }
+    for (const roleId of options.roleIds ?? [userRoleId]) await dataSource.query('INSERT INTO directory.user_roles (user_id, role_id) VALUES ($1, $2)', [id, roleId]);
+    return { id, email, tenantId };
+  }
+
+  async function createTenant(): Promise<string> {
+    const id = randomUUID();
+    await dataSource.query('INSERT INTO directory.tenants (id, name, slug) VALUES ($1, $2, $3)', [id, 'Other', `other-${id.slice(0, 8)}`]);
+    return id;
+  }
+
+  async function post(path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+    const response = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown>, headers: response.headers };
+  }
+
+  const verifyPassword = (body: Record<string, unknown>) => post(DIRECTORY_INTERNAL_ROUTES.verifyPassword, body);
+  const verifySecondFactor = (body: Record<string, unknown>) => post(DIRECTORY_INTERNAL_ROUTES.verifySecondFactor, body);
+
+  async function userRow(id: string): Promise<{ failed_login_count: number; locked_until: Date | null; last_login: Date | null }> {
+    const rows: Array<{ failed_login_count: number; locked_until: Date | null; last_login: Date | null }> = await dataSource.query(
+      'SELECT failed_login_count, locked_until, last_login FROM directory.users WHERE id = $1',
+      [id],
+    );
+    return rows[0];
+  }
+
+  async function enrolTotp(userId: string): Promise<{ secret: string; recoveryCodes: string[] }> {
+    const secret = generateTotpSecret();
+    const recoveryCodes = generateRecoveryCodes();
+    await dataSource.transaction((manager) => new MfaRepository(manager).replaceEnrolment(userId, secretBox.seal(secret, totpContextOf(userId)), recoveryCodes.map(hashRecoveryCode)));
+    return { secret, recoveryCodes };
+  }
+
+  describe('password verification', () => {
+    it('answers the identity and claims for the right password, by email or username in any case, in the default tenant', async () => {
+      const user = await createUser({ email: 'Grace.Hopper@Example.test', username: 'ghopper' });
+      await dataSource.query('UPDATE directory.users SET failed_login_count = 3 WHERE id = $1', [user.id]);
+      const byEmail = await verifyPassword({ username: 'grace.hopper@example.TEST', password: PASSWORD, client_ip: '203.0.113.7' });
+      expect(byEmail.status).toBe(200);
+      expect(byEmail.body).toEqual({
+        user: {
+          user_id: user.id,
+          tenant_id: defaultTenant,
+          username: 'ghopper',
+          email: 'Grace.Hopper@Example.test',
+          email_verified: true,
+          first_name: 'Ada',
+          last_name: null,
+          is_active: true,
+          roles: ['user'],
+          permissions: [],
+          mfa: { totp: false, webauthn: false },
+          last_login: expect.any(String),
+        },
+      });
+      const row = await userRow(user.id);
+      expect(row.failed_login_count).toBe(0);
+      expect(row.last_login).not.toBeNull();
+      const byUsername = await verifyPassword({ tenant_id: defaultTenant, username: 'GHOPPER', password: PASSWORD });
+      expect(byUsername.status).toBe(200);
+    });
+
+    it('answers effective permissions of roles and groups', async () => {
+      const roleId = randomUUID();
+      const groupId = randomUUID();
+      await dataSource.query("INSERT INTO directory.roles (id, tenant_id, name, slug, permissions) VALUES ($1, $2, 'Auditor', $3, '{users:read,sessions:read}')", [
+        roleId,
+        defaultTenant,
+        `auditor-${roleId.slice(0, 8)}`,
+      ]);
+      await dataSource.query("INSERT INTO directory.groups (id, tenant_id, name, slug, permissions) VALUES ($1, $2, 'Ops', $3, '{applications:*}')", [groupId, defaultTenant, `ops-${groupId.slice(0, 8)}`]);
+      const user = await createUser({ roleIds: [userRoleId, roleId] });
+      await dataSource.query('INSERT INTO directory.user_groups (user_id, group_id) VALUES ($1, $2)', [user.id, groupId]);
+      const answer = await verifyPassword({ username: user.email, password: PASSWORD });
+      expect(answer.status).toBe(200);
+      const claims = answer.body['user'] as { roles: string[]; permissions: string[] };
+      expect(claims.roles.sort()).toEqual(['Auditor', 'user']);
+      expect(claims.permissions).toEqual(['applications:*', 'sessions:read', 'users:read']);
+    });
+
+    it('answers 401 INVALID_CREDENTIALS alike for a wrong password, an unknown user, a user of another tenant and one without a password', async () => {
+      const user = await createUser();
+      const other = await createTenant();
+      const elsewhere = await createUser({ tenantId: other });
+      const passwordless = await createUser({ password: null });
+      const answers = [
+        await verifyPassword({ username: user.email, password: 'wrong password' }),
+        await verifyPassword({ username: `nobody-${randomUUID()}@example.test`, password: PASSWORD }),
+        await verifyPassword({ username: elsewhere.email, password: PASSWORD }),
+        await verifyPassword({ tenant_id: randomUUID(), username: user.email, password: PASSWORD }),
+        await verifyPassword({ username: passwordless.email, password: PASSWORD }),
+      ];
+      for (const answer of answers) {
+        expect(answer.status).toBe(401);
+        expect(answer.body).toMatchObject({ error: { code: 'INVALID_CREDENTIALS', message: 'the credentials are not valid' } });
+      }
+      expect((await userRow(user.id)).failed_login_count).toBe(1);
+      expect((await verifyPassword({ tenant_id: other, username: elsewhere.email, password: PASSWORD })).status).toBe(200);
+    });
+
+    it('spends a bcrypt comparison on unknown users, like on a wrong password', async () => {
+      const user = await createUser();
+      const time = async (body: Record<string, unknown>): Promise<number> => {
+        const started = process.hrtime.bigint();
+        expect((await verifyPassword(body)).status).toBe(401);
+        return Number(process.hrtime.bigint() - started) / 1e6;
+      };
+      const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+      const wrong: number[] = [];
+      const unknown: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        wrong.push(await time({ username: user.email, password: `wrong ${i}` }));
+        unknown.push(await time({ username: `ghost-${randomUUID()}@example.test`, password: PASSWORD }));
+      }
+      await dataSource.query('UPDATE directory.users SET failed_login_count = 0, locked_until = NULL WHERE id = $1', [user.id]);
+      // bcrypt at cost 10 takes tens of milliseconds; skipping it would answer in a few.
+      expect(median(unknown)).toBeGreaterThan(median(wrong) * 0.6);
+    });
+
+    it('locks the account after 5 failures (429 with retry_after, even for the right password), doubles the lock, and lets it expire', async () => {
+      const user = await createUser();
+      for (let i = 0; i < 4; i++) expect((await verifyPassword({ username: user.email, password: 'nope' })).status).toBe(401);
+      expect((await userRow(user.id)).locked_until).toBeNull();
+      expect((await verifyPassword({ username: user.email, password: 'nope' })).status).toBe(401);
+      const locked = await userRow(user.id);
+      expect(locked.failed_login_count).toBe(5);
+      const lockSeconds = ((locked.locked_until?.getTime() ?? 0) - Date.now()) / 1000;
+      expect(lockSeconds).toBeGreaterThan(25);
+      expect(lockSeconds).toBeLessThanOrEqual(31);
+
+      const refused = await verifyPassword({ username: user.email, password: PASSWORD });
+      expect(refused.status).toBe(429);
+      expect(refused.body).toMatchObject({ error: { code: 'RATE_LIMIT_EXCEEDED', retry_after: expect.any(Number) } });
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await userRow(user.id)).failed_login_count).toBe(5);
+
+      // The lock ends: one more failure locks again, for twice as long.
+      await dataSource.query("UPDATE directory.users SET locked_until = now() - interval '1 second' WHERE id = $1", [user.id]);
+      expect((await verifyPassword({ username: user.email, password: 'nope' })).status).toBe(401);
+      const relocked = await userRow(user.id);
+      expect(((relocked.locked_until?.getTime() ?? 0) - Date.now()) / 1000).toBeGreaterThan(55);
+
+      await dataSource.query("UPDATE directory.users SET locked_until = now() - interval '1 second' WHERE id = $1", [user.id]);
+      expect((await verifyPassword({ username: user.email, password: PASSWORD })).status).toBe(200);
+      expect(await userRow(user.id)).toMatchObject({ failed_login_count: 0, locked_until: null });
+    });
+
+    it('throttles unknown identifiers like real accounts, so a lock does not reveal that an account exists', async () => {
+      const ghost = `ghost-${randomUUID()}@example.test`;
+      for (let i = 0; i < 5; i++) expect((await verifyPassword({ username: ghost, password: 'nope' })).status).toBe(401);
+      expect((await verifyPassword({ username: ghost, password: 'nope' })).status).toBe(429);
+    });
+
+    it('answers 403 for a disabled account only after the right password', async () => {
+      const user = await createUser();
+      await dataSource.query('UPDATE directory.users SET is_active = false WHERE id = $1', [user.id]);
+      expect((await verifyPassword({ username: user.email, password: 'nope' })).status).toBe(401);
+      const refused = await verifyPassword({ username: user.email, password: PASSWORD });
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({ error: { code: 'INSUFFICIENT_PERMISSIONS' } });
+    });
+
+    it('refuses malformed requests with 400 and field details, never echoing the password', async () => {
+      const answer = await verifyPassword({ username: 'x', password: 12345678, extra: true });
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatchObject({ error: { code: 'VALIDATION_ERROR' } });
+      const fields = ((answer.body['error'] as { details: Array<{ field: string }> }).details ?? []).map((d) => d.field);
+      expect(fields).toEqual(expect.arrayContaining(['password', 'extra']));
+      expect(JSON.stringify(answer.body)).not.toContain('12345678');
+      expect((await verifyPassword({ tenant_id: 'not-a-uuid', username: 'x', password: 'y' })).status).toBe(400);
+    });
+
+    it('reports enrolled second factors and leaves last_login to the second step', async () => {
+      const user = await createUser();
+      await enrolTotp(user.id);
+      const answer = await verifyPassword({ username: user.email, password: PASSWORD });
+      expect(answer.status).toBe(200);
+      expect(answer.body['user']).toMatchObject({ mfa: { totp: true, webauthn: false }, last_login: null });
+    });
+  });
+
+  describe('second-factor verification', () => {
+    it('accepts a current TOTP code once and refuses its replay and codes of earlier steps', async () => {
+      const user = await createUser();
+      const { secret } = await enrolTotp(user.id);
+      const now = Math.floor(Date.now() / 1000);
+      const previous = await totpCodeAt(secret, now - 30);
+      const current = await totpCodeAt(secret, now);
+      const accepted = await verifySecondFactor({ tenant_id: defaultTenant, user_id: user.id, totp_code: current });
+      expect(accepted.status).toBe(200);
+      expect(accepted.body['user']).toMatchObject({ user_id: user.id, mfa: { totp: true } });
+      expect((await userRow(user.id)).last_login).not.toBeNull();
+
+      const replay = await verifySecondFactor({ tenant_id: defaultTenant, user_id: user.id, totp_code: current });
+      expect(replay.status).toBe(401);
+      expect(replay.body).toMatchObject({ error: { code: 'INVALID_CREDENTIALS' } });
+      if (previous !== current) expect((await verifySecondFactor({ tenant_id: defaultTenant, user_id: user.id, totp_code: previous })).status).toBe(401);
+    });
+
+    it('accepts the previous step (clock drift) but not a code two steps old', async () => {
+      const user = await createUser();
+      const { secret } = await enrolTotp(user.id);
+      const now = Math.floor(Date.now() / 1000);
+      const stale = await totpCodeAt(secret, now - 75);
+      const candidates = new Set([await totpCodeAt(secret, now - 30), await totpCodeAt(secret, now), await totpCodeAt(secret, now + 30)]);
+      if (!candidates.has(stale)) expect((await verifySecondFactor({ tenant_id: defaultTenant, user_id: user.id, totp_code: stale })).status).toBe(401);
+      expect((await verifySecondFactor({ tenant_id: defaultTenant, user_id: user.id, totp_code: await totpCodeAt(secret, now - 30) })).status).toBe(200);
+    });
+
+    it('accepts each recovery code once, in any case and with or without hyphens', async () => {
+      const user = await createUser();
+      const { recoveryCodes } = await enrolTotp(user.id);
+      const first = await verifySecondFactor({ tenant_id: defaultTenant, user_id: user.id, recovery_code: recoveryCodes[0].toUpperCase() });
+      expect(first.status).toBe(200);
+      const reuse = await verifySecondFactor({ tenant_id: defaultTenant, user_id: user.id, recovery_code: recoveryCodes[0] });
+      expect(reuse.status).toBe(401);
+      expect((await verifySecondFactor({ tenant_id: defaultTenant, user_id: user.id, recovery_code: recoveryCodes[1].replace(/-/g, '') })).status).toBe(200);
+      const used: Array<{ count: string }> = await dataSource.query('SELECT count(*) FROM directory.recovery_codes WHERE user_id = $1 AND used_at IS NOT NULL', [user.id]);
+      expect(used[0].count).toBe('2');
+    });
+
+    it('refuses wrong codes, users without TOTP and users of another tenant with 401, and locks after 5 failures', async () => {
+      const user = await createUser();
+      await enrolTotp(user.id);
+      const plain = await createUser();
+      const other = await createTenant();
+      expect((await verifySecondFactor({ tenant_id: defaultTenant, user_id: plain.id, totp_code: '123456' })).status).toBe(401);
+      expect((await verifySecondFactor({ tenant_id: other, user_id: user.id, totp_code: '123456' })).status).toBe(401);
+      expect((await verifySecondFactor({ tenant_id: defaultTenant, user_id: randomUUID(), recovery_code: 'abcdef-ghijk' })).status).toBe(401);
+      for (let i = 0; i < 5; i++) {
+        expect((await verifySecondFactor({ tenant_id: defaultTenant, user_id: user.id, recovery_code: `wrong-code-${i}` })).status).toBe(401);
+      }
+      expect((await verifySecondFactor({ tenant_id: defaultTenant, user_id: user.id, totp_code: '000000' })).status).toBe(429);
+    });
+
+    it('needs exactly one of totp_code and recovery_code (400)', async () => {
+      const user = await createUser();
+      expect((await verifySecondFactor({ tenant_id: defaultTenant, user_id: user.id })).status).toBe(400);
+      expect((await verifySecondFactor({ tenant_id: defaultTenant, user_id: user.id, totp_code: '123456', recovery_code: 'abcdefgh' })).status).toBe(400);
+      expect((await verifySecondFactor({ tenant_id: defaultTenant, user_id: user.id, totp_code: '12345' })).status).toBe(400);
+    });
+  });
+
+  describe('claims', () => {
+    it("answers a user's claims in its tenant and 404 elsewhere or for unknown and malformed ids", async () => {
+      const user = await createUser();
+      const answer = await fetch(`${baseUrl}${DIRECTORY_INTERNAL_ROUTES.userClaims(user.id)}?tenant_id=${defaultTenant}`);
+      expect(answer.status).toBe(200);
+      expect(await answer.json()).toMatchObject({ user: { user_id: user.id, tenant_id: defaultTenant, roles: ['user'], mfa: { totp: false, webauthn: false } } });
+      const other = await createTenant();
+      expect((await fetch(`${baseUrl}${DIRECTORY_INTERNAL_ROUTES.userClaims(user.id)}?tenant_id=${other}`)).status).toBe(404);
+      expect((await fetch(`${baseUrl}${DIRECTORY_INTERNAL_ROUTES.userClaims(randomUUID())}?tenant_id=${defaultTenant}`)).status).toBe(404);
+      expect((await fetch(`${baseUrl}${DIRECTORY_INTERNAL_ROUTES.userClaims('nope')}?tenant_id=${defaultTenant}`)).status).toBe(404);
+      expect((await fetch(`${baseUrl}${DIRECTORY_INTERNAL_ROUTES.userClaims(user.id)}`)).status).toBe(400);
+      expect(DEFAULT_TENANT_SLUG).toBe('default');
+    });
+  });
+});

@@ -1,0 +1,27 @@
+import { LOGIN_LOCKOUT, UnknownAccountThrottle } from './login-lockout';
+
+describe('UnknownAccountThrottle', () => {
+  it('locks an identifier like an account: 30 s at the 5th failure, doubling after, capped', () => {
+    let now = 1_000_000;
+    const throttle = new UnknownAccountThrottle(LOGIN_LOCKOUT, 100, () => now);
+    for (let i = 0; i < 4; i++) throttle.recordFailure('t:ghost');
+    expect(throttle.secondsLocked('t:ghost')).toBe(0);
+    throttle.recordFailure('t:ghost');
+    expect(throttle.secondsLocked('t:ghost')).toBe(30);
+    expect(throttle.secondsLocked('t:other')).toBe(0);
+    now += 31_000;
+    expect(throttle.secondsLocked('t:ghost')).toBe(0);
+    throttle.recordFailure('t:ghost');
+    expect(throttle.secondsLocked('t:ghost')).toBe(60);
+    for (let i = 0; i < 20; i++) throttle.recordFailure('t:ghost');
+    expect(throttle.secondsLocked('t:ghost')).toBe(900);
+  });
+
+  it('keeps at most its capacity of identifiers, forgetting the oldest', () => {
+    const throttle = new UnknownAccountThrottle(LOGIN_LOCKOUT, 2, () => 0);
+    for (let i = 0; i < 5; i++) throttle.recordFailure('a');
+    throttle.recordFailure('b');
+    throttle.recordFailure('c');
+    expect(throttle.secondsLocked('a')).toBe(0);
+  });
+});
