@@ -3,12 +3,14 @@ import { Test } from '@nestjs/testing';
 import { DEFAULT_TENANT_SLUG, DIRECTORY_MIGRATIONS, DirectoryBootstrapRepository, MfaRepository } from '@sigma/directory/data-access';
 import { DIRECTORY_OPTIONS, DirectoryOptions, generateRecoveryCodes, generateTotpSecret, hashRecoveryCode, totpCodeAt } from '@sigma/directory/domain';
 import { DIRECTORY_INTERNAL_ROUTES } from '@sigma/shared/contracts-internal';
-import { EVENT_MIGRATIONS } from '@sigma/shared/data-access-events';
+import { EVENT_MIGRATIONS, OutboxPublisher } from '@sigma/shared/data-access-events';
 import { openServiceDatabase } from '@sigma/shared/data-access-persistence';
 import { startTestPostgres, TestPostgres } from '@sigma/shared/testing';
+import { ACCESS_TOKEN_TYPE, AccessTokenVerifier, API_AUDIENCE, BearerAuthGuard, issuerOf } from '@sigma/shared/util-auth';
 import { SecretBox } from '@sigma/shared/util-crypto';
 import { createValidationPipe, FamilyExceptionFilter, LOGGER } from '@sigma/shared/util-http';
 import { hash } from 'bcrypt';
+import { CryptoKey, exportJWK, generateKeyPair, JWK, SignJWT } from 'jose';
 import { randomBytes, randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
@@ -17,16 +19,49 @@ import { DirectoryCredentialsModule } from './directory-credentials.module';
 
 jest.setTimeout(120000);
 
+const PUBLIC_URL = 'http://sigma.test';
+
+/** Signs access tokens the way auth-server does, with one key published for every tenant. */
+class TestTokens {
+  private constructor(
+    private readonly privateKey: CryptoKey,
+    readonly jwk: JWK,
+  ) {}
+
+  static async create(): Promise<TestTokens> {
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    return new TestTokens(privateKey, { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'ES256', use: 'sig' });
+  }
+
+  verifier(): AccessTokenVerifier {
+    const keys = { keys: [this.jwk] };
+    return new AccessTokenVerifier({ publicUrl: PUBLIC_URL, jwksUrl: (tenantId) => `http://auth.test/jwks?tenant_id=${tenantId}`, fetch: async () => Response.json(keys) });
+  }
+
+  sign(claims: { tenantId: string; userId: string; permissions: string[]; roles?: string[] }): Promise<string> {
+    return new SignJWT({ client_id: 'test-client', tid: claims.tenantId, roles: claims.roles ?? [], permissions: claims.permissions })
+      .setProtectedHeader({ alg: 'ES256', typ: ACCESS_TOKEN_TYPE, kid: 'test-key' })
+      .setIssuer(issuerOf(PUBLIC_URL, claims.tenantId))
+      .setAudience(API_AUDIENCE)
+      .setSubject(claims.userId)
+      .setJti(randomUUID())
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(this.privateKey);
+  }
+}
+
 const BCRYPT_COST = 10;
 const PASSWORD = 'correct horse battery staple';
 
-describe('internal credential API on real PostgreSQL', () => {
+describe('internal credential API and MFA enrolment on real PostgreSQL', () => {
   let postgres: TestPostgres;
   let dataSource: DataSource;
   let app: INestApplication;
   let baseUrl: string;
   let defaultTenant: string;
   let userRoleId: string;
+  let tokens: TestTokens;
   const secretBox = new SecretBox(randomBytes(32));
 
   beforeAll(async () => {
@@ -48,14 +83,18 @@ describe('internal credential API on real PostgreSQL', () => {
     });
 
     const options: DirectoryOptions = { bcryptCost: BCRYPT_COST, secretBox };
+    tokens = await TestTokens.create();
     @Global()
     @Module({
       providers: [
         { provide: DataSource, useValue: dataSource },
         { provide: DIRECTORY_OPTIONS, useValue: options },
         { provide: LOGGER, useValue: pino({ level: 'silent' }) },
+        { provide: OutboxPublisher, useValue: new OutboxPublisher('directory') },
+        { provide: AccessTokenVerifier, useValue: tokens.verifier() },
+        BearerAuthGuard,
       ],
-      exports: [DataSource, DIRECTORY_OPTIONS, LOGGER],
+      exports: [DataSource, DIRECTORY_OPTIONS, LOGGER, OutboxPublisher, AccessTokenVerifier, BearerAuthGuard],
     })
     class TestInfrastructure {}
     const moduleRef = await Test.createTestingModule({ imports: [TestInfrastructure, DirectoryCredentialsModule] }).compile();
@@ -341,6 +380,95 @@ describe('internal credential API on real PostgreSQL', () => {
       expect((await fetch(`${baseUrl}${DIRECTORY_INTERNAL_ROUTES.userClaims('nope')}?tenant_id=${defaultTenant}`)).status).toBe(404);
       expect((await fetch(`${baseUrl}${DIRECTORY_INTERNAL_ROUTES.userClaims(user.id)}`)).status).toBe(400);
       expect(DEFAULT_TENANT_SLUG).toBe('default');
+    });
+  });
+
+  describe('MFA enrolment (seed 004)', () => {
+    async function call(method: string, path: string, token?: string): Promise<{ status: number; body: Record<string, unknown> }> {
+      const response = await fetch(`${baseUrl}${path}`, { method, headers: token ? { authorization: `Bearer ${token}` } : {} });
+      const text = await response.text();
+      return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+    }
+
+    async function mfaEvents(userId: string): Promise<Array<{ changed_fields: string[] }>> {
+      const rows: Array<{ envelope: { type: string; data: { user_id: string; changed_fields: string[] } } }> = await dataSource.query(
+        "SELECT envelope FROM directory.outbox_events WHERE topic = 'user.updated' AND key = $1 ORDER BY created_at",
+        [userId],
+      );
+      return rows.map((row) => row.envelope.data);
+    }
+
+    it('lets a user enrol themself: secret, PNG QR code and 10 recovery codes that the internal API then accepts', async () => {
+      const user = await createUser();
+      const token = await tokens.sign({ tenantId: defaultTenant, userId: user.id, permissions: [] });
+      const answer = await call('POST', `/api/v1/users/${user.id}/mfa/enroll`, token);
+      expect(answer.status).toBe(200);
+      const enrolment = answer.body as { secret: string; qr_code: string; recovery_codes: string[] };
+      expect(Object.keys(enrolment).sort()).toEqual(['qr_code', 'recovery_codes', 'secret']);
+      expect(enrolment.secret).toMatch(/^[A-Z2-7]{32}$/);
+      expect(enrolment.qr_code.startsWith('data:image/png;base64,')).toBe(true);
+      expect(Buffer.from(enrolment.qr_code.slice('data:image/png;base64,'.length), 'base64').subarray(1, 4).toString('latin1')).toBe('PNG');
+      expect(enrolment.recovery_codes).toHaveLength(10);
+
+      const stored: Array<{ secret_sealed: string }> = await dataSource.query('SELECT secret_sealed FROM directory.totp_credentials WHERE user_id = $1', [user.id]);
+      expect(stored[0].secret_sealed).not.toContain(enrolment.secret);
+      const codes: Array<{ code_hash: string }> = await dataSource.query('SELECT code_hash FROM directory.recovery_codes WHERE user_id = $1', [user.id]);
+      expect(codes).toHaveLength(10);
+      for (const code of enrolment.recovery_codes) expect(codes.map((c) => c.code_hash)).not.toContain(code);
+
+      expect((await verifyPassword({ username: user.email, password: PASSWORD })).body['user']).toMatchObject({ mfa: { totp: true } });
+      const totp = await verifySecondFactor({ tenant_id: defaultTenant, user_id: user.id, totp_code: await totpCodeAt(enrolment.secret, Math.floor(Date.now() / 1000)) });
+      expect(totp.status).toBe(200);
+      expect((await verifySecondFactor({ tenant_id: defaultTenant, user_id: user.id, recovery_code: enrolment.recovery_codes[3] })).status).toBe(200);
+      expect(await mfaEvents(user.id)).toEqual([{ user_id: user.id, changed_fields: ['mfa'] }]);
+    });
+
+    it('replaces an earlier enrolment: old recovery codes stop working', async () => {
+      const user = await createUser();
+      const token = await tokens.sign({ tenantId: defaultTenant, userId: user.id, permissions: [] });
+      const first = (await call('POST', `/api/v1/users/${user.id}/mfa/enroll`, token)).body as { recovery_codes: string[]; secret: string };
+      const second = (await call('POST', `/api/v1/users/${user.id}/mfa/enroll`, token)).body as { recovery_codes: string[]; secret: string };
+      expect(second.secret).not.toBe(first.secret);
+      expect((await verifySecondFactor({ tenant_id: defaultTenant, user_id: user.id, recovery_code: first.recovery_codes[0] })).status).toBe(401);
+      expect((await verifySecondFactor({ tenant_id: defaultTenant, user_id: user.id, recovery_code: second.recovery_codes[0] })).status).toBe(200);
+    });
+
+    it('lets a users:write admin of the same tenant enrol and disable, and refuses others', async () => {
+      const user = await createUser();
+      const admin = await tokens.sign({ tenantId: defaultTenant, userId: randomUUID(), permissions: ['users:*'] });
+      const peer = await tokens.sign({ tenantId: defaultTenant, userId: randomUUID(), permissions: ['users:read'] });
+      const other = await createTenant();
+      const foreignAdmin = await tokens.sign({ tenantId: other, userId: randomUUID(), permissions: ['*'] });
+
+      expect((await call('POST', `/api/v1/users/${user.id}/mfa/enroll`)).status).toBe(401);
+      const forbidden = await call('POST', `/api/v1/users/${user.id}/mfa/enroll`, peer);
+      expect(forbidden.status).toBe(403);
+      expect(forbidden.body).toMatchObject({ error: { code: 'INSUFFICIENT_PERMISSIONS' } });
+      const hidden = await call('POST', `/api/v1/users/${user.id}/mfa/enroll`, foreignAdmin);
+      expect(hidden.status).toBe(404);
+      expect(hidden.body).toMatchObject({ error: { code: 'RESOURCE_NOT_FOUND' } });
+      expect((await call('POST', '/api/v1/users/not-a-uuid/mfa/enroll', admin)).status).toBe(404);
+      const none: unknown[] = await dataSource.query('SELECT 1 FROM directory.totp_credentials WHERE user_id = $1', [user.id]);
+      expect(none).toHaveLength(0);
+
+      expect((await call('POST', `/api/v1/users/${user.id}/mfa/enroll`, admin)).status).toBe(200);
+      expect((await call('DELETE', `/api/v1/users/${user.id}/mfa`, peer)).status).toBe(403);
+      expect((await call('DELETE', `/api/v1/users/${user.id}/mfa`, foreignAdmin)).status).toBe(404);
+      const disabled = await call('DELETE', `/api/v1/users/${user.id}/mfa`, admin);
+      expect(disabled.status).toBe(204);
+      const left: unknown[] = await dataSource.query(
+        'SELECT 1 FROM directory.totp_credentials WHERE user_id = $1 UNION ALL SELECT 1 FROM directory.recovery_codes WHERE user_id = $1',
+        [user.id],
+      );
+      expect(left).toHaveLength(0);
+      expect((await verifyPassword({ username: user.email, password: PASSWORD })).body['user']).toMatchObject({ mfa: { totp: false } });
+      expect(await mfaEvents(user.id)).toEqual([
+        { user_id: user.id, changed_fields: ['mfa'] },
+        { user_id: user.id, changed_fields: ['mfa'] },
+      ]);
+      // Disabling again changes nothing and publishes nothing.
+      expect((await call('DELETE', `/api/v1/users/${user.id}/mfa`, admin)).status).toBe(204);
+      expect(await mfaEvents(user.id)).toHaveLength(2);
     });
   });
 });
