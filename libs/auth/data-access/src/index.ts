@@ -1,0 +1,14 @@
+import { CreateAuthSchema1764000000000 } from './lib/auth-schema.migration';
+
+export { DirectoryClient } from './lib/directory.client';
+export type { CallContext, DirectoryClientOptions } from './lib/directory.client';
+export { DirectoryClientSettings } from './lib/directory-client.settings';
+export { MfaSessionRepository } from './lib/mfa-session.repository';
+export type { MfaSession } from './lib/mfa-session.repository';
+export { RefreshTokenRepository } from './lib/refresh-token.repository';
+export type { FamilyRevocationReason, RefreshTokenFamily, StoredRefreshToken } from './lib/refresh-token.repository';
+export { SigningKeyRepository } from './lib/signing-key.repository';
+export type { StoredSigningKey } from './lib/signing-key.repository';
+
+/** auth-server's migrations, in order (schema `auth`). */
+export const AUTH_MIGRATIONS = [CreateAuthSchema1764000000000];

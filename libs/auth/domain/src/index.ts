@@ -1,0 +1,12 @@
+export { AuthErrors } from './lib/auth.errors';
+export { amrOf } from './lib/authentication-methods';
+export type { SecondFactor } from './lib/authentication-methods';
+export { FIRST_PARTY_CLIENT_ID, resolveDirectLoginClient } from './lib/first-party-client';
+export { decodeBasicCredentials } from './lib/login-credentials';
+export type { PasswordCredentials } from './lib/login-credentials';
+export { judgeRefreshToken } from './lib/refresh-token-state';
+export type { RefreshTokenState, RefreshTokenVerdict } from './lib/refresh-token-state';
+export { decideSigningKey, isPublished, KEY_PUBLICATION_TOLERANCE_SECONDS, publishUntilOf } from './lib/signing-key-rotation';
+export type { KeyDecision, RotationPolicy, SigningKeyLifecycle } from './lib/signing-key-rotation';
+export { accessTokenClaimsOf, DIRECT_LOGIN_SCOPE, ID_TOKEN_TYPE, idTokenClaimsOf } from './lib/token-claims';
+export type { IdTokenClaims, TokenGrant, TokenSubject, TokenTiming } from './lib/token-claims';

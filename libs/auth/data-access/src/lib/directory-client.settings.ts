@@ -1,0 +1,13 @@
+import { IsInt, IsUrl, Max, Min } from 'class-validator';
+
+/** Where auth-server reaches user-directory's internal API (never through the gateway). */
+export class DirectoryClientSettings {
+  @IsUrl({ require_tld: false, protocols: ['http'], require_protocol: true })
+  USER_DIRECTORY_URL: string = 'http://127.0.0.1:3002';
+
+  /** A directory call that takes longer is abandoned and the request answered 503. */
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  DIRECTORY_TIMEOUT_MS: number = 5000;
+}

@@ -1,0 +1,74 @@
+import { DIRECTORY_INTERNAL_ROUTES, IdentityResponse, TenantResponse, VerifyPasswordRequest, VerifySecondFactorRequest } from '@sigma/shared/contracts-internal';
+import { directoryErrorOf, directoryUnavailable } from './directory-error';
+
+export interface DirectoryClientOptions {
+  /** user-directory's internal base URL (USER_DIRECTORY_URL). */
+  baseUrl: string;
+  /** Per call (DIRECTORY_TIMEOUT_MS); a slower answer is treated as the directory being down. */
+  timeoutMs: number;
+  fetch?: typeof fetch;
+}
+
+/** Correlates a call with the request that caused it (sent as X-Request-ID). */
+export interface CallContext {
+  requestId?: string;
+}
+
+/**
+ * auth-server's client of user-directory's internal API (contracts-internal). The directory's
+ * refusals come back as DomainErrors of the same kind (401, 403, 404, 429 with retry_after, 400
+ * with details); an unreachable, slow or failing directory is UNAVAILABLE (503). Request bodies
+ * carry passwords and codes: they are never logged or put into errors.
+ */
+export class DirectoryClient {
+  private readonly baseUrl: string;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(private readonly options: DirectoryClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.fetchImpl = options.fetch ?? fetch;
+  }
+
+  verifyPassword(request: VerifyPasswordRequest, context: CallContext = {}): Promise<IdentityResponse> {
+    return this.call<IdentityResponse>('POST', DIRECTORY_INTERNAL_ROUTES.verifyPassword, context, request);
+  }
+
+  verifySecondFactor(request: VerifySecondFactorRequest, context: CallContext = {}): Promise<IdentityResponse> {
+    return this.call<IdentityResponse>('POST', DIRECTORY_INTERNAL_ROUTES.verifySecondFactor, context, request);
+  }
+
+  /** A user's current claims (roles and permissions as of now); NOT_FOUND when the user is gone. */
+  userClaims(userId: string, tenantId: string, context: CallContext = {}): Promise<IdentityResponse> {
+    const path = `${DIRECTORY_INTERNAL_ROUTES.userClaims(userId)}?tenant_id=${encodeURIComponent(tenantId)}`;
+    return this.call<IdentityResponse>('GET', path, context);
+  }
+
+  /** A tenant by id or by slug (`default`); NOT_FOUND when there is none. */
+  tenant(idOrSlug: string, context: CallContext = {}): Promise<TenantResponse> {
+    return this.call<TenantResponse>('GET', DIRECTORY_INTERNAL_ROUTES.tenant(idOrSlug), context);
+  }
+
+  private async call<T>(method: 'GET' | 'POST', path: string, context: CallContext, body?: object): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (context.requestId !== undefined) headers['x-request-id'] = context.requestId;
+    let response: Response;
+    let payload: unknown;
+    try {
+      response = await this.fetchImpl(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+      payload = await response.json().catch(() => undefined);
+    } catch (error) {
+      // Connection refused, reset or timed out: the cause's message names no credential.
+      throw directoryUnavailable(error);
+    }
+    if (!response.ok) throw directoryErrorOf(response.status, payload);
+    if (payload === undefined || payload === null || typeof payload !== 'object') throw directoryUnavailable();
+    return payload as T;
+  }
+}
+
