@@ -4,9 +4,10 @@ export { DirectoryAccessAndCredentials1763900000000 } from './lib/directory-acce
 
 import { DirectoryAccessAndCredentials1763900000000 } from './lib/directory-access-and-credentials.migration';
 import { CreateDirectorySchema1763800001000 } from './lib/directory-schema.migration';
+import { RoleAndGroupNames1764100000000 } from './lib/roles-and-groups-names.migration';
 
 /** The directory's migrations, in order. */
-export const DIRECTORY_MIGRATIONS = [CreateDirectorySchema1763800001000, DirectoryAccessAndCredentials1763900000000];
+export const DIRECTORY_MIGRATIONS = [CreateDirectorySchema1763800001000, DirectoryAccessAndCredentials1763900000000, RoleAndGroupNames1764100000000];
 export { ADMIN_PERMISSIONS } from './lib/directory-bootstrap.repository';
 export { TenantScope } from './lib/tenant-scope';
 export type { TenantCaller } from './lib/tenant-scope';
@@ -16,3 +17,8 @@ export { CredentialsRepository } from './lib/credentials.repository';
 export type { IdentityRecord, LockoutPolicy, LoginAccount } from './lib/credentials.repository';
 export { MfaRepository } from './lib/mfa.repository';
 export type { StoredRecoveryCode, TotpCredential } from './lib/mfa.repository';
+export { RoleAndGroupNames1764100000000 } from './lib/roles-and-groups-names.migration';
+export { RolesRepository } from './lib/roles.repository';
+export type { NewRole, RoleRecord } from './lib/roles.repository';
+export { GroupsRepository } from './lib/groups.repository';
+export type { GroupRecord, NewGroup } from './lib/groups.repository';
