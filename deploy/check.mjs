@@ -40,6 +40,9 @@ const SETTINGS_FILES = [
   'libs/shared/util-config/src/lib/settings.ts',
   'libs/directory/feature-shell/src/lib/bootstrap.settings.ts',
   'libs/gateway/feature-proxy/src/lib/gateway.settings.ts',
+  'libs/shared/util-crypto/src/lib/secrets-encryption.settings.ts',
+  'libs/auth/feature-tokens/src/lib/token.settings.ts',
+  'libs/auth/data-access/src/lib/directory-client.settings.ts',
 ];
 const READERS = {
   HttpSettings: APPS,
@@ -47,6 +50,9 @@ const READERS = {
   EventSettings: SERVICES,
   BootstrapSettings: ['user-directory'],
   GatewaySettings: ['admin-gateway'],
+  SecretsEncryptionSettings: ['user-directory', 'auth-server'],
+  TokenSettings: ['auth-server'],
+  DirectoryClientSettings: ['auth-server'],
 };
 
 const problems = [];

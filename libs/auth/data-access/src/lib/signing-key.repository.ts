@@ -60,7 +60,7 @@ export class SigningKeyRepository {
     const rows: SigningKeyRow[] = await this.manager.query(
       `SELECT ${COLUMNS} FROM auth.signing_keys
        WHERE tenant_id = $1 AND (retired_at IS NULL OR publish_until > $2)
-       ORDER BY activated_at DESC`,
+       ORDER BY retired_at IS NULL DESC, activated_at DESC`,
       [tenantId, now],
     );
     return rows.map(keyOf);

@@ -1,19 +1,40 @@
-import { Module } from '@nestjs/common';
-import { AUTH_MIGRATIONS } from '@sigma/auth/data-access';
+import { DynamicModule, Module } from '@nestjs/common';
+import { AUTH_MIGRATIONS, DirectoryClient, DirectoryClientSettings } from '@sigma/auth/data-access';
+import { AuthTokensModule, TokenSettings } from '@sigma/auth/feature-tokens';
 import { ServiceDefinition } from '@sigma/shared/feature-service-host';
+import { SecretBox, SecretsEncryptionSettings } from '@sigma/shared/util-crypto';
 
-/** Protocol endpoints arrive with the OAuth 2.1 / OpenID Connect work; the service runs and owns its schema. */
+const settings = { tokens: TokenSettings, directory: DirectoryClientSettings, secrets: SecretsEncryptionSettings };
+type AuthServerConfig = { tokens: TokenSettings; directory: DirectoryClientSettings; secrets: SecretsEncryptionSettings };
+
+const SECONDS_PER_DAY = 86400;
+
 @Module({})
-class AuthServerModule {}
+class AuthServerModule {
+  static with(config: AuthServerConfig): DynamicModule {
+    return {
+      module: AuthServerModule,
+      imports: [
+        AuthTokensModule.with({
+          publicUrl: config.tokens.PUBLIC_URL,
+          algorithm: config.tokens.TOKEN_SIGNING_ALG,
+          keyMaxAgeSeconds: config.tokens.SIGNING_KEY_ROTATION_DAYS * SECONDS_PER_DAY,
+          secretBox: SecretBox.fromEncodedKey(config.secrets.SECRETS_ENCRYPTION_KEY),
+          directory: new DirectoryClient({ baseUrl: config.directory.USER_DIRECTORY_URL, timeoutMs: config.directory.DIRECTORY_TIMEOUT_MS }),
+        }),
+      ],
+    };
+  }
+}
 
 /** The OAuth 2.1 / OpenID Connect authorization server and the login APIs. */
-export const authServer: ServiceDefinition<Record<string, never>> = {
+export const authServer: ServiceDefinition<typeof settings> = {
   name: 'auth-server',
   defaultPort: 3001,
   schema: 'auth',
   migrations: AUTH_MIGRATIONS,
-  settings: {},
+  settings,
   edge: false,
   openApi: { title: 'Sigma IAM authorization server', description: 'OAuth 2.1 and OpenID Connect endpoints, login APIs, passkeys and social login.' },
-  rootModule: () => AuthServerModule,
+  rootModule: (config) => AuthServerModule.with(config),
 };

@@ -1,0 +1,45 @@
+import type { SigningAlgorithm } from '@sigma/shared/util-auth';
+import type { SecretBox } from '@sigma/shared/util-crypto';
+import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, importPKCS8 } from 'jose';
+import type { CryptoKey, JWK } from 'jose';
+
+/** A freshly generated key: its public JWK (with kid, alg, use) and its private key sealed for storage. */
+export interface GeneratedSigningKey {
+  kid: string;
+  alg: SigningAlgorithm;
+  publicJwk: JWK;
+  privateKeySealed: string;
+  privateKey: CryptoKey;
+}
+
+/** The SecretBox context of a tenant's private key: a sealed key opens only as that tenant's, that kid. */
+export function signingKeyContextOf(tenantId: string, kid: string): string {
+  return `signing-key:${tenantId}:${kid}`;
+}
+
+/** A new key pair: ES256 on P-256 or EdDSA on Ed25519; kid is the RFC 7638 thumbprint of the public key. */
+export async function generateSigningKey(tenantId: string, alg: SigningAlgorithm, box: SecretBox): Promise<GeneratedSigningKey> {
+  const { publicKey, privateKey } = await generateKeyPair(alg, alg === 'EdDSA' ? { crv: 'Ed25519', extractable: true } : { extractable: true });
+  const jwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(jwk, 'sha256');
+  const pkcs8 = await exportPKCS8(privateKey);
+  return {
+    kid,
+    alg,
+    publicJwk: { ...jwk, kid, alg, use: 'sig' },
+    privateKeySealed: box.seal(pkcs8, signingKeyContextOf(tenantId, kid)),
+    privateKey,
+  };
+}
+
+/** Opens a stored private key; throws when it was sealed under another key or for another tenant or kid. */
+export async function openSigningKey(tenantId: string, kid: string, alg: SigningAlgorithm, sealed: string, box: SecretBox): Promise<CryptoKey> {
+  const pkcs8 = box.open(sealed, signingKeyContextOf(tenantId, kid)).toString('utf8');
+  return importPKCS8(pkcs8, alg);
+}
+
+/** The members of a public JWK that a JWKS publishes (never anything private). */
+export function publicMembersOf(jwk: JWK): JWK {
+  const { kty, crv, x, y, kid, alg, use } = jwk;
+  return Object.fromEntries(Object.entries({ kty, use, crv, kid, x, y, alg }).filter(([, value]) => value !== undefined)) as JWK;
+}
