@@ -119,12 +119,14 @@ export class CredentialsRepository {
     return { failedLoginCount: rows[0]?.failed_login_count ?? 0, lockedUntil: rows[0]?.locked_until ?? null };
   }
 
-  /** A completed sign-in step: counters reset; `lastLogin` also records the time of the login. */
-  async recordSuccess(userId: string, options: { lastLogin: boolean }): Promise<void> {
-    await this.manager.query(
-      `UPDATE directory.users SET failed_login_count = 0, locked_until = NULL${options.lastLogin ? ', last_login = now()' : ''} WHERE id = $1`,
+  /** A completed sign-in step: counters reset; `lastLogin` also records the time of the login. Answers last_login. */
+  async recordSuccess(userId: string, options: { lastLogin: boolean }): Promise<Date | null> {
+    // UPDATE answers [rows, affected count] through TypeORM's postgres driver.
+    const [rows]: [Array<{ last_login: Date | null }>, number] = await this.manager.query(
+      `UPDATE directory.users SET failed_login_count = 0, locked_until = NULL${options.lastLogin ? ', last_login = now()' : ''} WHERE id = $1 RETURNING last_login`,
       [userId],
     );
+    return rows[0]?.last_login ?? null;
   }
 
   /** Seconds until a lock ends by the database clock (0 when not locked). */

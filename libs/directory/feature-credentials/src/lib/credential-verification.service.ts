@@ -60,8 +60,8 @@ export class CredentialVerificationService implements OnModuleInit {
     if (!identity) throw new DomainError(ErrorKind.INVALID_CREDENTIALS, INVALID);
     // With a second factor enrolled the login is complete only after it: last_login waits for it.
     const complete = !identity.mfa.totp && !identity.mfa.webauthn;
-    await credentials.recordSuccess(account.userId, { lastLogin: complete });
-    return identityResponseOf((await credentials.identityOf(account.tenantId, account.userId)) ?? identity);
+    const lastLogin = await credentials.recordSuccess(account.userId, { lastLogin: complete });
+    return identityResponseOf({ ...identity, lastLogin });
   }
 
   async verifySecondFactor(request: VerifySecondFactorRequest): Promise<IdentityResponse> {
