@@ -8,7 +8,7 @@ import { LOGGER, Logger } from '@sigma/shared/util-http';
 import { compare, hash } from 'bcrypt';
 import { DataSource, EntityManager } from 'typeorm';
 import { identityResponseOf } from './identity-claims';
-import { LOGIN_LOCKOUT, UnknownAccountThrottle } from './login-lockout';
+import { CLIENT_IP_LOCKOUT, FailureThrottle, LOGIN_LOCKOUT } from './login-lockout';
 
 const INVALID = 'the credentials are not valid';
 
@@ -25,7 +25,8 @@ export function totpContextOf(userId: string): string {
 @Injectable()
 export class CredentialVerificationService implements OnModuleInit {
   private dummyHash?: Promise<string>;
-  private readonly unknownAccounts = new UnknownAccountThrottle();
+  private readonly unknownAccounts = new FailureThrottle(LOGIN_LOCKOUT);
+  private readonly clientIps = new FailureThrottle(CLIENT_IP_LOCKOUT);
 
   constructor(
     private readonly dataSource: DataSource,
@@ -38,6 +39,8 @@ export class CredentialVerificationService implements OnModuleInit {
   }
 
   async verifyPassword(request: VerifyPasswordRequest): Promise<IdentityResponse> {
+    const ipLocked = request.client_ip === undefined ? 0 : this.clientIps.secondsLocked(request.client_ip);
+    if (ipLocked > 0) throw lockedError(ipLocked);
     const manager = this.dataSource.manager;
     const credentials = new CredentialsRepository(manager);
     const account = await credentials.findLoginAccount(request.tenant_id, request.username);
@@ -47,12 +50,14 @@ export class CredentialVerificationService implements OnModuleInit {
       if (locked > 0) throw lockedError(locked);
       await compare(request.password, await this.dummy());
       this.unknownAccounts.recordFailure(key);
+      if (request.client_ip !== undefined) this.clientIps.recordFailure(request.client_ip);
       throw new DomainError(ErrorKind.INVALID_CREDENTIALS, INVALID);
     }
     await this.refuseWhileLocked(credentials, account);
     const matches = await compare(request.password, account.passwordHash ?? (await this.dummy()));
     if (!matches || account.passwordHash === null) {
       await this.recordFailure(credentials, account, request.client_ip);
+      if (request.client_ip !== undefined) this.clientIps.recordFailure(request.client_ip);
       throw new DomainError(ErrorKind.INVALID_CREDENTIALS, INVALID);
     }
     refuseInactive(account);

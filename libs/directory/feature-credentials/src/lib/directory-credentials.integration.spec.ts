@@ -278,6 +278,18 @@ describe('internal credential API and MFA enrolment on real PostgreSQL', () => {
       expect((await verifyPassword({ username: ghost, password: 'nope' })).status).toBe(429);
     });
 
+    it('locks a client IP after 20 failures across accounts, leaving other addresses alone', async () => {
+      const user = await createUser();
+      const ip = `198.51.100.${Math.floor(Math.random() * 200) + 1}`;
+      for (let i = 0; i < 20; i++) {
+        expect((await verifyPassword({ username: `spray-${i}-${randomUUID()}@example.test`, password: 'Summer2024!', client_ip: ip })).status).toBe(401);
+      }
+      const refused = await verifyPassword({ username: user.email, password: PASSWORD, client_ip: ip });
+      expect(refused.status).toBe(429);
+      expect(refused.body).toMatchObject({ error: { code: 'RATE_LIMIT_EXCEEDED', retry_after: expect.any(Number) } });
+      expect((await verifyPassword({ username: user.email, password: PASSWORD, client_ip: '192.0.2.1' })).status).toBe(200);
+    });
+
     it('answers 403 for a disabled account only after the right password', async () => {
       const user = await createUser();
       await dataSource.query('UPDATE directory.users SET is_active = false WHERE id = $1', [user.id]);

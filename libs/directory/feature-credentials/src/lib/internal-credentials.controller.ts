@@ -27,7 +27,8 @@ export class InternalCredentialsController {
     description:
       'By email or username (case-insensitive) in tenant_id, else the default tenant. 401 INVALID_CREDENTIALS for an unknown user or a wrong password ' +
       '(same answer, same cost); 403 for a disabled account or suspended tenant (only after a right password); 429 with retry_after while the account ' +
-      'is locked: the 5th consecutive failure locks it for 30 s, each further failure doubles the lock, up to 15 min. Success resets the count; ' +
+      'is locked: the 5th consecutive failure locks it for 30 s, each further failure doubles the lock, up to 15 min (unknown identifiers alike). ' +
+      'client_ip: 20 failures from one address within 15 minutes of each other lock the address the same way. Success resets the account count; ' +
       'last_login is set here unless a second factor is enrolled (then by the second-factor step).',
   })
   verifyPassword(@Body() body: VerifyPasswordRequest): Promise<IdentityResponse> {

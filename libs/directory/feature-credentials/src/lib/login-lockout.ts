@@ -8,17 +8,28 @@ import type { LockoutPolicy } from '@sigma/directory/data-access';
  */
 export const LOGIN_LOCKOUT: LockoutPolicy = { threshold: 5, baseSeconds: 30, maxSeconds: 900 };
 
+/**
+ * Per client IP (password spraying across many accounts from one address): 20 failures within
+ * 15 minutes of each other lock the address for 30 s, doubling with each further failure, up to
+ * 15 minutes. Generous, so that many users behind one NAT are not locked out by a few typos.
+ */
+export const CLIENT_IP_LOCKOUT: LockoutPolicy = { threshold: 20, baseSeconds: 30, maxSeconds: 900 };
+
+/** Failures further apart than this start a new count (in-memory throttles only). */
+export const FAILURE_WINDOW_SECONDS = 900;
+
 interface Failures {
   count: number;
   lockedUntil: number;
+  lastFailureAt: number;
 }
 
 /**
- * The same backoff for identifiers that name no account, kept in memory (bounded), so that a
- * locked answer does not tell an attacker which accounts exist. Per replica: with several
- * replicas an unknown identifier locks a little later than a real one.
+ * A backoff kept in memory (bounded, per replica): for identifiers that name no account, so that
+ * a locked answer does not tell an attacker which accounts exist (with several replicas an unknown
+ * identifier locks a little later than a real one), and for client IPs.
  */
-export class UnknownAccountThrottle {
+export class FailureThrottle {
   private readonly failures = new Map<string, Failures>();
 
   constructor(
@@ -35,11 +46,14 @@ export class UnknownAccountThrottle {
   }
 
   recordFailure(key: string): void {
-    const entry = this.failures.get(key) ?? { count: 0, lockedUntil: 0 };
+    const now = this.now();
+    const entry = this.failures.get(key) ?? { count: 0, lockedUntil: 0, lastFailureAt: now };
+    if (now - entry.lastFailureAt > FAILURE_WINDOW_SECONDS * 1000) entry.count = 0;
     entry.count += 1;
+    entry.lastFailureAt = now;
     if (entry.count >= this.policy.threshold) {
       const seconds = Math.min(this.policy.maxSeconds, this.policy.baseSeconds * 2 ** (entry.count - this.policy.threshold));
-      entry.lockedUntil = this.now() + seconds * 1000;
+      entry.lockedUntil = now + seconds * 1000;
     }
     this.failures.delete(key);
     if (this.failures.size >= this.capacity) this.failures.delete(this.failures.keys().next().value as string);
