@@ -1,1 +1,34 @@
-export {};
+export { CreateClientRegistry1764000100000 } from './lib/client-registry.migration';
+
+import { CreateClientRegistry1764000100000 } from './lib/client-registry.migration';
+
+/** The client registry's migrations (schema `auth`), in order; appended to auth-server's list. */
+export const CLIENT_REGISTRY_MIGRATIONS = [CreateClientRegistry1764000100000];
+
+export {
+  ACTIVE_USER_WINDOW_DAYS,
+  APP_TYPES,
+  CLIENT_STATUSES,
+  CLIENT_TYPES,
+  SUPPORTED_GRANT_TYPES,
+  TOKEN_ENDPOINT_AUTH_METHODS,
+} from './lib/client.record';
+export type {
+  AppType,
+  ClientBranding,
+  ClientJwks,
+  ClientRecord,
+  ClientSettings,
+  ClientStatistics,
+  ClientStatus,
+  ClientTokenLifetimes,
+  ClientType,
+  GrantType,
+  TokenEndpointAuthMethod,
+} from './lib/client.record';
+export { ClientRepository } from './lib/client.repository';
+export type { ClientFilter } from './lib/client.repository';
+export { recordSignIn } from './lib/client-sign-ins';
+export type { ClientSignIn } from './lib/client-sign-ins';
+export { DirectoryApiKeyClient } from './lib/directory-api-keys.client';
+export type { ApiKeyTenant, DirectoryApiKeyClientOptions } from './lib/directory-api-keys.client';
