@@ -1,11 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AUTH_MIGRATIONS, DirectoryClient, DirectoryClientSettings } from '@sigma/auth/data-access';
+import { AuthClientsModule, CLIENT_REGISTRY_MIGRATIONS } from '@sigma/auth/feature-clients';
 import { AuthTokensModule, TokenSettings } from '@sigma/auth/feature-tokens';
 import { ServiceDefinition } from '@sigma/shared/feature-service-host';
+import { AccessTokenModule, AccessTokenSettings } from '@sigma/shared/util-auth';
 import { SecretBox, SecretsEncryptionSettings } from '@sigma/shared/util-crypto';
 
-const settings = { tokens: TokenSettings, directory: DirectoryClientSettings, secrets: SecretsEncryptionSettings };
-type AuthServerConfig = { tokens: TokenSettings; directory: DirectoryClientSettings; secrets: SecretsEncryptionSettings };
+const settings = { tokens: TokenSettings, directory: DirectoryClientSettings, secrets: SecretsEncryptionSettings, access: AccessTokenSettings };
+type AuthServerConfig = { tokens: TokenSettings; directory: DirectoryClientSettings; secrets: SecretsEncryptionSettings; access: AccessTokenSettings };
 
 const SECONDS_PER_DAY = 86400;
 
@@ -22,6 +24,9 @@ class AuthServerModule {
           secretBox: SecretBox.fromEncodedKey(config.secrets.SECRETS_ENCRYPTION_KEY),
           directory: new DirectoryClient({ baseUrl: config.directory.USER_DIRECTORY_URL, timeoutMs: config.directory.DIRECTORY_TIMEOUT_MS }),
         }),
+        // Bearer tokens on the admin routes (applications); auth-server reads its own JWKS (AUTH_SERVER_URL).
+        AccessTokenModule.forSettings(config.access),
+        AuthClientsModule.with({ userDirectoryUrl: config.directory.USER_DIRECTORY_URL, directoryTimeoutMs: config.directory.DIRECTORY_TIMEOUT_MS }),
       ],
     };
   }
@@ -32,7 +37,7 @@ export const authServer: ServiceDefinition<typeof settings> = {
   name: 'auth-server',
   defaultPort: 3001,
   schema: 'auth',
-  migrations: AUTH_MIGRATIONS,
+  migrations: [...AUTH_MIGRATIONS, ...CLIENT_REGISTRY_MIGRATIONS],
   settings,
   edge: false,
   openApi: { title: 'Sigma IAM authorization server', description: 'OAuth 2.1 and OpenID Connect endpoints, login APIs, passkeys and social login.' },

@@ -82,6 +82,9 @@ export interface IdentityClaims {
   /** Second factors the user has enrolled; a login with any of them needs the MFA step. */
   mfa: { totp: boolean; webauthn: boolean };
   last_login: string | null;
+  /** ISO 8601; optional so older directories stay compatible (login answers show null without them). */
+  created_at?: string;
+  updated_at?: string;
 }
 
 export interface IdentityResponse {

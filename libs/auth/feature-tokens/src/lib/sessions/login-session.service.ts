@@ -1,0 +1,87 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { FamilyRevocationReason, RefreshTokenFamily, RefreshTokenRepository } from '@sigma/auth/data-access';
+import type { TokenGrant } from '@sigma/auth/domain';
+import { OutboxPublisher } from '@sigma/shared/data-access-events';
+import { hashToken, randomToken } from '@sigma/shared/util-crypto';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { Clock, CLOCK } from '../auth-tokens.options';
+
+export interface SessionStart {
+  tenantId: string;
+  userId: string;
+  clientId: string;
+  scope: string;
+  amr: string[];
+  /** How long each refresh token of the session lives (the tenant's refresh-token lifetime). */
+  refreshLifetimeSeconds: number;
+}
+
+export interface StartedSession {
+  grant: TokenGrant;
+  refreshToken: string;
+}
+
+/** session.revoked reasons (contracts-events) of each way a family ends. */
+const EVENT_REASON: Readonly<Record<FamilyRevocationReason, 'logout' | 'refresh_token_reuse' | 'user_deleted' | 'admin'>> = {
+  logout: 'logout',
+  refresh_token_reuse: 'refresh_token_reuse',
+  user_deleted: 'user_deleted',
+  account_disabled: 'admin',
+};
+
+/**
+ * Login sessions. The seam: session-service does not exist yet, so a login's session IS its
+ * refresh-token family, and the access and ID tokens' `sid` is the family id. When session-service
+ * arrives, `start` asks it for a session (and keeps the family under it) and `end` revokes it there;
+ * callers do not change. Ending a session publishes `session.revoked` in the same transaction.
+ */
+@Injectable()
+export class LoginSessionService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly publisher: OutboxPublisher,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async start(input: SessionStart): Promise<StartedSession> {
+    const now = this.clock();
+    const familyId = randomUUID();
+    const refreshToken = randomToken();
+    await this.dataSource.transaction(async (manager) => {
+      const repository = new RefreshTokenRepository(manager);
+      await repository.createFamily({ id: familyId, tenantId: input.tenantId, userId: input.userId, clientId: input.clientId, scope: input.scope, authTime: now, amr: input.amr }, now);
+      await repository.insertToken({ id: randomUUID(), familyId, tokenHash: hashToken(refreshToken), createdAt: now, expiresAt: expiryOf(now, input.refreshLifetimeSeconds) });
+    });
+    return { refreshToken, grant: { clientId: input.clientId, sessionId: familyId, scope: input.scope, authTime: Math.floor(now.getTime() / 1000), amr: input.amr } };
+  }
+
+  /** Ends the session inside the caller's transaction; false when it had ended already. */
+  async end(manager: EntityManager, family: RefreshTokenFamily, reason: FamilyRevocationReason): Promise<boolean> {
+    const now = this.clock();
+    const revoked = await new RefreshTokenRepository(manager).revokeFamily(family.id, now, reason);
+    if (revoked) {
+      await this.publisher.publish(manager, {
+        type: 'session.revoked',
+        tenantId: family.tenantId,
+        subject: family.userId,
+        data: { session_id: family.id, user_id: family.userId, reason: EVENT_REASON[reason], revoked_at: now.toISOString() },
+      });
+    }
+    return revoked;
+  }
+
+  /** Ends the session in a transaction of its own. */
+  endNow(family: RefreshTokenFamily, reason: FamilyRevocationReason): Promise<boolean> {
+    return this.dataSource.transaction((manager) => this.end(manager, family, reason));
+  }
+}
+
+/** The grant a family's refresh tokens continue (its session, scope and original authentication). */
+export function grantOfFamily(family: RefreshTokenFamily): TokenGrant {
+  return { clientId: family.clientId, sessionId: family.id, scope: family.scope, authTime: Math.floor(family.authTime.getTime() / 1000), amr: family.amr };
+}
+
+export function expiryOf(now: Date, lifetimeSeconds: number): Date {
+  return new Date(now.getTime() + lifetimeSeconds * 1000);
+}
