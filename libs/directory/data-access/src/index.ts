@@ -5,9 +5,10 @@ export { DirectoryAccessAndCredentials1763900000000 } from './lib/directory-acce
 import { DirectoryAccessAndCredentials1763900000000 } from './lib/directory-access-and-credentials.migration';
 import { CreateDirectorySchema1763800001000 } from './lib/directory-schema.migration';
 import { RoleAndGroupNames1764100000000 } from './lib/roles-and-groups-names.migration';
+import { DirectoryUserListing1764200000000 } from './lib/users-listing.migration';
 
 /** The directory's migrations, in order. */
-export const DIRECTORY_MIGRATIONS = [CreateDirectorySchema1763800001000, DirectoryAccessAndCredentials1763900000000, RoleAndGroupNames1764100000000];
+export const DIRECTORY_MIGRATIONS = [CreateDirectorySchema1763800001000, DirectoryAccessAndCredentials1763900000000, RoleAndGroupNames1764100000000, DirectoryUserListing1764200000000];
 export { ADMIN_PERMISSIONS } from './lib/directory-bootstrap.repository';
 export { TenantScope } from './lib/tenant-scope';
 export type { TenantCaller } from './lib/tenant-scope';
@@ -22,3 +23,10 @@ export { RolesRepository } from './lib/roles.repository';
 export type { NewRole, RoleRecord } from './lib/roles.repository';
 export { GroupsRepository } from './lib/groups.repository';
 export type { GroupRecord, NewGroup } from './lib/groups.repository';
+export { DirectoryUserListing1764200000000 } from './lib/users-listing.migration';
+export { EXACT_COUNT_CAP, UsersRepository } from './lib/users.repository';
+export type { NewUser, TenantRole, UserChanges, UserListPage, UserRecord } from './lib/users.repository';
+export { TenantsRepository } from './lib/tenants.repository';
+export type { NewTenant, TenantRecord } from './lib/tenants.repository';
+export { ApiKeysRepository } from './lib/api-keys.repository';
+export type { ApiKeyCredential, ApiKeyRecord } from './lib/api-keys.repository';
