@@ -34,7 +34,12 @@ export async function generateSigningKey(tenantId: string, alg: SigningAlgorithm
 
 /** Opens a stored private key; throws when it was sealed under another key or for another tenant or kid. */
 export async function openSigningKey(tenantId: string, kid: string, alg: SigningAlgorithm, sealed: string, box: SecretBox): Promise<CryptoKey> {
-  const pkcs8 = box.open(sealed, signingKeyContextOf(tenantId, kid)).toString('utf8');
+  let pkcs8: string;
+  try {
+    pkcs8 = box.open(sealed, signingKeyContextOf(tenantId, kid)).toString('utf8');
+  } catch (error) {
+    throw new Error(`the private signing key ${kid} of tenant ${tenantId} does not open: is SECRETS_ENCRYPTION_KEY the key it was sealed with?`, { cause: error });
+  }
   return importPKCS8(pkcs8, alg);
 }
 

@@ -74,7 +74,7 @@ describe('SigningKeyService on real PostgreSQL', () => {
     await replica().signingKeyOf(t);
     const [row] = await rowsOf(t.id);
     await expect(openSigningKey(t.id, row.kid, 'ES256', row.private_key_sealed, box)).resolves.toBeDefined();
-    await expect(openSigningKey(randomUUID(), row.kid, 'ES256', row.private_key_sealed, box)).rejects.toThrow();
+    await expect(openSigningKey(randomUUID(), row.kid, 'ES256', row.private_key_sealed, box)).rejects.toThrow('SECRETS_ENCRYPTION_KEY');
     await expect(openSigningKey(t.id, row.kid, 'ES256', row.private_key_sealed, new SecretBox(randomBytes(32)))).rejects.toThrow();
   });
 
