@@ -1,5 +1,5 @@
 import { applyDecorators, CanActivate, createParamDecorator, ExecutionContext, Injectable, UseGuards } from '@nestjs/common';
-import { ApiHeader, ApiSecurity } from '@nestjs/swagger';
+import { ApiHeader } from '@nestjs/swagger';
 import { ApiKeyTenant, DirectoryApiKeyClient } from '@sigma/auth/data-access-clients';
 import { requestContextOf } from '@sigma/shared/util-http';
 import type { Request, Response } from 'express';
@@ -30,7 +30,7 @@ export class TenantApiKeyGuard implements CanActivate {
 
 /** The route needs a valid tenant API key in `X-API-Key`. */
 export function TenantApiKey(): MethodDecorator & ClassDecorator {
-  return applyDecorators(UseGuards(TenantApiKeyGuard), ApiSecurity('X-API-Key'), ApiHeader({ name: 'X-API-Key', required: true, description: 'Tenant API key' }));
+  return applyDecorators(UseGuards(TenantApiKeyGuard), ApiHeader({ name: 'X-API-Key', required: true, description: 'Tenant API key' }));
 }
 
 /** The tenant the request's API key belongs to (routes with @TenantApiKey only). */
