@@ -95,6 +95,13 @@ describe('auth-server token endpoints', () => {
     return body;
   };
 
+  it('documents the endpoints, the first-party client rule included, in its OpenAPI document', async () => {
+    const document = await readJson<{ paths: Record<string, Record<string, { description?: string }>> }>(await fetch(`${base}/internal/openapi.json`));
+    for (const path of ['/api/v1/auth/login', '/api/v1/auth/mfa/verify', '/api/v1/auth/refresh', '/api/v1/auth/logout']) expect(document.paths[path]?.['post']).toBeDefined();
+    expect(document.paths['/.well-known/jwks.json']?.['get']).toBeDefined();
+    expect(document.paths['/api/v1/auth/login']['post'].description).toContain('first-party client `sigma-iam`');
+  });
+
   describe('JWKS', () => {
     it("publishes the default tenant's key without tenant_id and a tenant's own with it", async () => {
       const other = directory.addTenant('other');
