@@ -172,7 +172,7 @@ describe('auth-server token endpoints', () => {
       const jwks = createRemoteJWKSet(new URL(`${base}/.well-known/jwks.json?tenant_id=${directory.defaultTenant.id}`));
       const id = await jwtVerify(tokens.id_token, jwks, { issuer: issuerOf(PUBLIC_URL, directory.defaultTenant.id), audience: 'sigma-iam', typ: 'JWT' });
       expect(id.payload).toMatchObject({ sub: admin.claims.user_id, amr: ['pwd'], sid: caller.sessionId, email: admin.claims.email, name: 'Ada Lovelace' });
-      expect(id.payload.exp! - id.payload.iat!).toBe(600);
+      expect((id.payload.exp ?? 0) - (id.payload.iat ?? 0)).toBe(600);
       const access = await jwtVerify(tokens.access_token, jwks, { typ: 'at+jwt', audience: API_AUDIENCE });
       expect(access.payload.jti).toEqual(expect.any(String));
       expect(decodeProtectedHeader(tokens.access_token)).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
