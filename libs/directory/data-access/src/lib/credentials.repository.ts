@@ -35,6 +35,8 @@ export interface IdentityRecord {
   permissions: string[];
   mfa: { totp: boolean; webauthn: boolean };
   lastLogin: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 interface AccountRow {
@@ -57,6 +59,8 @@ interface IdentityRow {
   last_name: string | null;
   is_active: boolean;
   last_login: Date | null;
+  created_at: Date;
+  updated_at: Date;
   has_totp: boolean;
   has_webauthn: boolean;
 }
@@ -141,7 +145,7 @@ export class CredentialsRepository {
   /** Identity, roles, effective permissions and enrolled second factors of a user in a tenant. */
   async identityOf(tenantId: string, userId: string): Promise<IdentityRecord | undefined> {
     const rows: IdentityRow[] = await this.manager.query(
-      `SELECT u.id, u.tenant_id, u.username, u.email, u.email_verified, u.first_name, u.last_name, u.is_active, u.last_login,
+      `SELECT u.id, u.tenant_id, u.username, u.email, u.email_verified, u.first_name, u.last_name, u.is_active, u.last_login, u.created_at, u.updated_at,
               EXISTS (SELECT 1 FROM directory.totp_credentials tc WHERE tc.user_id = u.id) AS has_totp,
               EXISTS (SELECT 1 FROM directory.webauthn_credentials wc WHERE wc.user_id = u.id) AS has_webauthn
          FROM directory.users u WHERE u.id = $1 AND u.tenant_id = $2`,
@@ -163,6 +167,8 @@ export class CredentialsRepository {
       permissions: access.permissions,
       mfa: { totp: row.has_totp, webauthn: row.has_webauthn },
       lastLogin: row.last_login,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
     };
   }
 }

@@ -178,6 +178,8 @@ describe('internal credential API and MFA enrolment on real PostgreSQL', () => {
           permissions: [],
           mfa: { totp: false, webauthn: false },
           last_login: expect.any(String),
+          created_at: expect.any(String),
+          updated_at: expect.any(String),
         },
       });
       const row = await userRow(user.id);

@@ -17,6 +17,8 @@ export function identityResponseOf(record: IdentityRecord): IdentityResponse {
       permissions: record.permissions,
       mfa: record.mfa,
       last_login: record.lastLogin === null ? null : record.lastLogin.toISOString(),
+      created_at: record.createdAt.toISOString(),
+      updated_at: record.updatedAt.toISOString(),
     },
   };
 }
