@@ -6,9 +6,10 @@ import { DirectoryAccessAndCredentials1763900000000 } from './lib/directory-acce
 import { CreateDirectorySchema1763800001000 } from './lib/directory-schema.migration';
 import { RoleAndGroupNames1764100000000 } from './lib/roles-and-groups-names.migration';
 import { DirectoryUserListing1764200000000 } from './lib/users-listing.migration';
+import { DirectoryUserSearch1764300000000 } from './lib/users-search.migration';
 
 /** The directory's migrations, in order. */
-export const DIRECTORY_MIGRATIONS = [CreateDirectorySchema1763800001000, DirectoryAccessAndCredentials1763900000000, RoleAndGroupNames1764100000000, DirectoryUserListing1764200000000];
+export const DIRECTORY_MIGRATIONS = [CreateDirectorySchema1763800001000, DirectoryAccessAndCredentials1763900000000, RoleAndGroupNames1764100000000, DirectoryUserListing1764200000000, DirectoryUserSearch1764300000000];
 export { ADMIN_PERMISSIONS } from './lib/directory-bootstrap.repository';
 export { TenantScope } from './lib/tenant-scope';
 export type { TenantCaller } from './lib/tenant-scope';
@@ -24,7 +25,8 @@ export type { NewRole, RoleRecord } from './lib/roles.repository';
 export { GroupsRepository } from './lib/groups.repository';
 export type { GroupRecord, NewGroup } from './lib/groups.repository';
 export { DirectoryUserListing1764200000000 } from './lib/users-listing.migration';
-export { EXACT_COUNT_CAP, UsersRepository } from './lib/users.repository';
+export { DirectoryUserSearch1764300000000 } from './lib/users-search.migration';
+export { ESTIMATED_COUNT_CAP, EXACT_TOTALS_UP_TO, UsersRepository } from './lib/users.repository';
 export type { NewUser, TenantRole, UserChanges, UserListPage, UserRecord } from './lib/users.repository';
 export { TenantsRepository } from './lib/tenants.repository';
 export type { NewTenant, TenantRecord } from './lib/tenants.repository';

@@ -1,4 +1,4 @@
-import type { UserFilters, UserListCriteria, UserSortField } from '@sigma/directory/domain';
+import type { SortDirection, UserFilters, UserListCriteria, UserSortField } from '@sigma/directory/domain';
 import { DomainError, ErrorKind } from '@sigma/shared/util-errors';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
@@ -54,12 +54,19 @@ export interface TenantRole {
 export interface UserListPage {
   users: UserRecord[];
   total: number;
-  /** True when more than EXACT_COUNT_CAP users match a filtered list: `total` is the planner's estimate. */
+  /** True when `total` is the planner's estimate (a filtered list of a large tenant matching many users). */
   totalIsEstimate: boolean;
 }
 
-/** Filtered lists count matches exactly up to this many; beyond it the total is an estimate. */
-export const EXACT_COUNT_CAP = 10_000;
+/** Tenants of up to this many users get exact totals for every list. */
+export const EXACT_TOTALS_UP_TO = 20_000;
+/**
+ * In larger tenants a filtered list counts up to this many matches exactly; beyond that its total
+ * is the planner's estimate. Counting stays bounded at any tenant size.
+ */
+export const ESTIMATED_COUNT_CAP = 1_000;
+/** Search terms shorter than this match the start of the email or a name (the trigram index needs 3 characters). */
+export const SUBSTRING_SEARCH_MIN_LENGTH = 3;
 
 interface UserRow {
   id: string;
@@ -116,9 +123,9 @@ function recordOf(row: UserRow): UserRecord {
   };
 }
 
-/** A LIKE pattern matching `text` literally anywhere. */
-function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** `text` with LIKE's wildcards and escape character taken literally. */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 function conflictOf(error: unknown): DomainError | undefined {
@@ -126,6 +133,10 @@ function conflictOf(error: unknown): DomainError | undefined {
   if (constraint === undefined) return undefined;
   const field = constraint === 'users_tenant_username' ? 'username' : 'email';
   return new DomainError(ErrorKind.CONFLICT, `a user with this ${field} already exists in the tenant`, { details: [{ field, message: 'is already taken' }] });
+}
+
+function opposite(direction: SortDirection): SortDirection {
+  return direction === 'asc' ? 'desc' : 'asc';
 }
 
 function hasFilters(filters: UserFilters): boolean {
@@ -140,45 +151,51 @@ export class UsersRepository {
   constructor(private readonly manager: EntityManager) {}
 
   /**
-   * One page of a tenant's users. The total is exact: from the per-tenant counter for an
-   * unfiltered list, counted for a filtered one up to EXACT_COUNT_CAP matches, and the
-   * planner's estimate beyond that (flagged).
+   * One page of a tenant's users and how many there are. Unfiltered lists read the exact total
+   * from the per-tenant counter, and a page past the middle is read backwards from the end (so
+   * the last page costs what the first does). Filtered lists count exactly in tenants of up to
+   * EXACT_TOTALS_UP_TO users; in larger ones up to ESTIMATED_COUNT_CAP matches, then the
+   * planner's estimate (flagged).
    */
   async list(tenantId: string, criteria: UserListCriteria): Promise<UserListPage> {
     const { page, limit, sort, ...filters } = criteria;
     const where = await this.whereOf(tenantId, filters);
     if (!where) return { users: [], total: 0, totalIsEstimate: false };
-    const key = SORT_KEYS[sort.field];
-    const direction = sort.direction === 'desc' ? 'DESC' : 'ASC';
-    const order = key.unique ? `${key.expression} ${direction}` : `${key.expression} ${direction}, u.id ${direction}`;
+    const tenantSize = await this.countOf(tenantId);
     const offset = (page - 1) * limit;
-    const params = [...where.params, limit, offset];
-    const rows: UserRow[] = await this.manager.query(
-      `SELECT ${COLUMNS} FROM directory.users u WHERE ${where.sql} ORDER BY ${order} LIMIT $${params.length - 1} OFFSET $${params.length}`,
-      params,
-    );
-    const users = rows.map(recordOf);
+    if (!hasFilters(filters)) {
+      if (offset >= tenantSize) return { users: [], total: tenantSize, totalIsEstimate: false };
+      const wanted = Math.min(limit, tenantSize - offset);
+      const backwards = offset + wanted / 2 > tenantSize / 2;
+      const rows = backwards
+        ? (await this.page(where, sort.field, opposite(sort.direction), wanted, tenantSize - offset - wanted)).reverse()
+        : await this.page(where, sort.field, sort.direction, limit, offset);
+      return { users: rows.map(recordOf), total: tenantSize, totalIsEstimate: false };
+    }
+    const users = (await this.page(where, sort.field, sort.direction, limit, offset)).map(recordOf);
     // A short page that is not past the end tells the total by itself.
     if (users.length < limit && (users.length > 0 || page === 1)) return { users, total: offset + users.length, totalIsEstimate: false };
-    return { users, ...(await this.totalOf(tenantId, where, hasFilters(filters))) };
+    return { users, ...(await this.filteredTotal(where, tenantSize <= EXACT_TOTALS_UP_TO ? undefined : ESTIMATED_COUNT_CAP)) };
   }
 
-  private async totalOf(tenantId: string, where: { sql: string; params: unknown[] }, filtered: boolean): Promise<{ total: number; totalIsEstimate: boolean }> {
-    if (!filtered) {
-      const rows: Array<{ n: string }> = await this.manager.query('SELECT user_count AS n FROM directory.tenant_user_counts WHERE tenant_id = $1', [tenantId]);
-      return { total: Number(rows[0]?.n ?? 0), totalIsEstimate: false };
-    }
-    const counted: Array<{ n: number }> = await this.manager.query(
-      `SELECT count(*)::int AS n FROM (SELECT 1 FROM directory.users u WHERE ${where.sql} LIMIT ${EXACT_COUNT_CAP + 1}) capped`,
-      where.params,
-    );
-    if (counted[0].n <= EXACT_COUNT_CAP) return { total: counted[0].n, totalIsEstimate: false };
+  private async page(where: { sql: string; params: unknown[] }, field: UserSortField, direction: SortDirection, limit: number, offset: number): Promise<UserRow[]> {
+    const key = SORT_KEYS[field];
+    const dir = direction === 'desc' ? 'DESC' : 'ASC';
+    const order = key.unique ? `${key.expression} ${dir}` : `${key.expression} ${dir}, u.id ${dir}`;
+    const params = [...where.params, limit, offset];
+    return this.manager.query(`SELECT ${COLUMNS} FROM directory.users u WHERE ${where.sql} ORDER BY ${order} LIMIT $${params.length - 1} OFFSET $${params.length}`, params);
+  }
+
+  private async filteredTotal(where: { sql: string; params: unknown[] }, cap: number | undefined): Promise<{ total: number; totalIsEstimate: boolean }> {
+    const limited = cap === undefined ? '' : ` LIMIT ${cap + 1}`;
+    const counted: Array<{ n: number }> = await this.manager.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM directory.users u WHERE ${where.sql}${limited}) matches`, where.params);
+    if (cap === undefined || counted[0].n <= cap) return { total: counted[0].n, totalIsEstimate: false };
     const plan: Array<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }> = await this.manager.query(
       `EXPLAIN (FORMAT JSON) SELECT 1 FROM directory.users u WHERE ${where.sql}`,
       where.params,
     );
     const estimate = Math.round(plan[0]['QUERY PLAN'][0].Plan['Plan Rows']);
-    return { total: Math.max(EXACT_COUNT_CAP + 1, estimate), totalIsEstimate: true };
+    return { total: Math.max(cap + 1, estimate), totalIsEstimate: true };
   }
 
   /** The WHERE clause of a list, or undefined when it can match nobody (an unknown role). */
@@ -193,7 +210,10 @@ export class UsersRepository {
     if (filters.emailVerified !== undefined) add((p) => `u.email_verified = ${p}`, filters.emailVerified);
     if (filters.email !== undefined) add((p) => `lower(u.email) = lower(${p})`, filters.email);
     if (filters.username !== undefined) add((p) => `lower(u.username) = lower(${p})`, filters.username);
-    if (filters.search !== undefined) add((p) => `${SEARCH_TEXT} LIKE lower(${p})`, containsPattern(filters.search));
+    if (filters.search !== undefined) {
+      if ([...filters.search].length >= SUBSTRING_SEARCH_MIN_LENGTH) add((p) => `${SEARCH_TEXT} LIKE lower(${p})`, `%${likeLiteral(filters.search)}%`);
+      else add((p) => `(lower(u.email) LIKE lower(${p}) OR lower(u.first_name) LIKE lower(${p}) OR lower(u.last_name) LIKE lower(${p}))`, `${likeLiteral(filters.search)}%`);
+    }
     if (filters.role !== undefined) {
       const role = await this.findRole(tenantId, filters.role);
       if (!role) return undefined;

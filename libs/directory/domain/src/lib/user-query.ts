@@ -33,7 +33,10 @@ export interface UserListCriteria {
   /** Exact email or username, case-insensitive. */
   email?: string;
   username?: string;
-  /** Case-insensitive substring of the email, first name or last name. */
+  /**
+   * Case-insensitive substring of the email, first name or last name; a term of one or two
+   * characters matches the start of one of them.
+   */
   search?: string;
 }
 

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DEFAULT_PAGE_SIZE, DEFAULT_USER_SORT, totalPagesOf } from '@sigma/directory/domain';
 import { Authenticated, Caller, CurrentCaller } from '@sigma/shared/util-auth';
-import { userIdOf } from './users.controller';
+import { TOTALS, userIdOf } from './users.controller';
 import { AdminCreateUserRequest, AdminListUsersQuery, AdminUpdateUserRequest } from './users.request.dto';
 import { AdminUser, adminUserOf } from './users.presenters';
 import { FieldNames, UsersService } from './users.service';
@@ -15,7 +15,7 @@ interface AdminPagination {
   limit: number;
   total: number;
   totalPages: number;
-  /** Present (true) only when the total is an estimate (a filtered list matching more than 10,000 users). */
+  /** Present (true) only when the total is an estimate (see TOTALS). */
   totalIsEstimate?: true;
 }
 
@@ -30,9 +30,9 @@ export class AdminUsersController {
   @ApiOperation({
     summary: 'Get users with pagination and filtering',
     description:
-      'Seed 002 (users:read). page (from 1), limit (1-100, default 20), search (case-insensitive substring of email, first or last name), role (name or slug), ' +
-      'isActive (true|false); oldest first. Each user carries seed 002\'s fields plus username, roles (all) and permissions; role is the highest-level role. ' +
-      `A filtered list matching more than 10,000 users answers an estimated total and totalIsEstimate: true. ${OWN_TENANT}`,
+      'Seed 002 (users:read). page (from 1), limit (1-100, default 20), search (case-insensitive substring of email, first or last name; a 1-2 character ' +
+      'term matches their start), role (name or slug), isActive (true|false); oldest first. Each user carries seed 002\'s fields plus username, roles (all) ' +
+      `and permissions; role is the highest-level role. ${TOTALS} ${OWN_TENANT}`,
   })
   async list(@CurrentCaller() caller: Caller, @Query() query: AdminListUsersQuery): Promise<{ success: true; users: AdminUser[]; pagination: AdminPagination; message: string }> {
     const page = query.page ?? 1;

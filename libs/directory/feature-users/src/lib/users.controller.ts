@@ -11,6 +11,9 @@ export const TENANT_PARAMETER = 'tenant_id lets a platform operator (a holder of
 const PASSWORD_POLICY =
   'Password policy: 8 characters to 72 bytes (bcrypt), not a breached or common password in any decoration (Password123!, p@ssw0rd), not a keyboard run or ' +
   'repetition, not built on the email, username or names; a violation is a 400 VALIDATION_ERROR with details [{field: "password", message}].';
+export const TOTALS =
+  'Totals are exact, except for a filtered list in a tenant of more than 20,000 users that matches more than 1,000 of them: its total is the ' +
+  "database planner's estimate, flagged total_is_estimate: true (totalIsEstimate in seed 002's body).";
 const NO_ESCALATION = 'A caller grants only roles whose permissions it holds itself, and changes or deletes only users who hold nothing more than it does (403 otherwise).';
 
 /** A user id from the path: anything but a UUID names no user. */
@@ -34,9 +37,9 @@ export class UsersController {
     summary: 'List users with filtering and pagination',
     description:
       `Seeds 000 and 004 (users:read). page (from 1), size or limit (1-100, default 20; both given must agree), sort=field:asc|desc on ${USER_SORT_FIELDS.join(', ')} ` +
-      `(default created_at:asc), filter=key:value,... on ${USER_FILTER_KEYS.join(', ')} (search: case-insensitive substring of email, first or last name; ` +
-      'role: name or slug). Answers {data, pagination: {page, limit, size, total, total_pages}}. The total is exact; a filtered list matching more than 10,000 ' +
-      `users answers the planner's estimate and adds total_is_estimate: true. ${TENANT_PARAMETER}`,
+      `(default created_at:asc), filter=key:value,... on ${USER_FILTER_KEYS.join(', ')} (search: case-insensitive substring of email, first or last name, ` +
+      'a 1-2 character term matches their start; role: name or slug; email, username: exact, case-insensitive). Answers {data, pagination: {page, limit, size, ' +
+      `total, total_pages}}. ${TOTALS} ${TENANT_PARAMETER}`,
   })
   async list(@CurrentCaller() caller: Caller, @Query() query: ListUsersQuery): Promise<{ data: UserV1[]; pagination: PaginationV1 }> {
     const limit = pageSizeOf(query.size, query.limit);

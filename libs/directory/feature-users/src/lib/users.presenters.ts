@@ -129,6 +129,6 @@ export interface PaginationV1 {
   size: number;
   total: number;
   total_pages: number;
-  /** Present (true) only when the total is an estimate: a filtered list matching more than 10,000 users. */
+  /** Present (true) only when the total is an estimate: a filtered list matching many users of a large tenant. */
   total_is_estimate?: true;
 }

@@ -181,7 +181,7 @@ export class AdminListUsersQuery {
   @Max(MAX_PAGE_SIZE)
   limit?: number;
 
-  /** Substring of the email, first name or last name (case-insensitive). */
+  /** Substring of the email, first name or last name (case-insensitive); 1-2 characters match their start. */
   @IsOptional()
   @IsString()
   @MaxLength(MAX_SEARCH_LENGTH)
