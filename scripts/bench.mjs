@@ -1,6 +1,9 @@
 // `npm run bench`: measures on this machine and writes the results to docs/benchmarks.md, each
 // benchmark in its own marked section (rewritten on every run, other sections kept).
 //
+// Sections: startup, directory-users (scripts/bench-directory.mjs). `npm run bench -- <section>...`
+// runs only the named ones.
+//
 // startup: the embedded mode (`npm start` without the build step) from process start to a 200
 // from the gateway's /health; cold = a new data folder (the database cluster is created), warm =
 // the same folder again. Also the time Ctrl-C takes to stop everything.
@@ -10,6 +13,7 @@ import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchDirectoryUsers } from './bench-directory.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WARM_RUNS = 5;
@@ -99,4 +103,7 @@ function writeSection(name, title, body) {
   console.log(section);
 }
 
-writeSection('startup', 'Embedded mode start-up', await benchStartup());
+const only = process.argv.slice(2);
+const wanted = (name) => only.length === 0 || only.includes(name);
+if (wanted('startup')) writeSection('startup', 'Embedded mode start-up', await benchStartup());
+if (wanted('directory-users')) writeSection('directory-users', 'User list and search latency (100k and 1M users in one tenant)', await benchDirectoryUsers(root));
