@@ -1,5 +1,6 @@
 import {
   ErasureAcknowledgedV1,
+  ErasureRequestedV1,
   ExportCompletedV1,
   ExportPartV1,
   ExportRequestedV1,
@@ -24,6 +25,7 @@ export const EVENT_CATALOGUE = {
   'export.requested': { version: 1, payload: ExportRequestedV1 },
   'export.part': { version: 1, payload: ExportPartV1 },
   'export.completed': { version: 1, payload: ExportCompletedV1 },
+  'erasure.requested': { version: 1, payload: ErasureRequestedV1 },
   'erasure.acknowledged': { version: 1, payload: ErasureAcknowledgedV1 },
 } as const;
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { deadLetterTopicOf, EVENT_TYPES } from './catalogue';
+import { EXPORT_PART_MAX_CHARS } from './payloads';
 import { createEnvelope, InvalidEventError, parseEnvelope } from './envelope';
 
 const tenantId = randomUUID();
@@ -49,5 +50,17 @@ describe('event envelopes', () => {
     expect(problemsOf(JSON.stringify({ ...good, version: 2 }))[0]).toContain('newer than 1');
     expect(problemsOf(JSON.stringify({ ...good, data: { user_id: 'nope' } }))[0]).toContain('data.user_id');
     expect(problemsOf(JSON.stringify({ ...good, id: 'x' }))[0]).toContain('id must be a UUID');
+  });
+
+  it('keeps export parts within the chunk size and names only privacy services', () => {
+    const jobId = randomUUID();
+    const part = { job_id: jobId, service: 'user-directory', part: 0, total_parts: 1, ciphertext: 'a'.repeat(EXPORT_PART_MAX_CHARS) };
+    expect(createEnvelope({ type: 'export.part', tenantId, subject: userId, data: part as never }).data).toMatchObject({ part: 0 });
+    expect(() => createEnvelope({ type: 'export.part', tenantId, subject: userId, data: { ...part, ciphertext: 'a'.repeat(EXPORT_PART_MAX_CHARS + 1) } as never })).toThrow(InvalidEventError);
+    expect(() => createEnvelope({ type: 'export.part', tenantId, subject: userId, data: { ...part, ciphertext: '{"email":"x"}' } as never })).toThrow(InvalidEventError);
+    expect(() =>
+      createEnvelope({ type: 'export.requested', tenantId, subject: userId, data: { job_id: jobId, user_id: userId, services: ['analytics'], recipient_key: '{}' } as never }),
+    ).toThrow(InvalidEventError);
+    expect(() => createEnvelope({ type: 'erasure.acknowledged', tenantId, subject: userId, data: { request_id: jobId, user_id: userId, service: 'mailer' } as never })).toThrow(InvalidEventError);
   });
 });

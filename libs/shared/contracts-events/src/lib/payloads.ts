@@ -70,6 +70,20 @@ export class SessionRevokedV1 {
   revoked_at!: string;
 }
 
+/**
+ * The services that hold personal data and answer privacy events, by the name they use in
+ * `export.part` and `erasure.acknowledged`.
+ */
+export const PRIVACY_SERVICES = ['user-directory', 'auth-server', 'session-service', 'privacy-worker'] as const;
+export type PrivacyService = (typeof PRIVACY_SERVICES)[number];
+
+/**
+ * Largest `ciphertext` one `export.part` carries (characters, ASCII). With the envelope it stays
+ * far below the broker's `message.max.bytes` (1 MiB by default); the outbox relay also caps the
+ * bytes it sends in one batch (see data-access-events).
+ */
+export const EXPORT_PART_MAX_CHARS = 256 * 1024;
+
 export class ExportRequestedV1 {
   @IsUUID()
   job_id!: string;
@@ -77,38 +91,63 @@ export class ExportRequestedV1 {
   @IsUUID()
   user_id!: string;
 
-  /** The services expected to answer with an `export.part`. */
+  /** The services expected to answer with their `export.part`s. */
   @IsArray()
-  @IsString({ each: true })
-  services!: string[];
+  @IsIn(PRIVACY_SERVICES, { each: true })
+  services!: PrivacyService[];
+
+  /**
+   * The job's public key (a JWK, JSON-encoded, ECDH-ES on X25519): every slice travels encrypted
+   * to it as a compact JWE, so no personal data crosses the broker in the clear. The worker keeps
+   * the private key only until the job is assembled.
+   */
+  @IsString()
+  @MaxLength(1024)
+  recipient_key!: string;
 }
 
+/**
+ * One chunk of one service's slice of an export: the slice is a JSON document encrypted to the
+ * job's `recipient_key` (compact JWE), cut into `total_parts` pieces joined in `part` order.
+ */
 export class ExportPartV1 {
   @IsUUID()
   job_id!: string;
 
-  @IsString()
-  @MaxLength(64)
-  service!: string;
+  @IsIn(PRIVACY_SERVICES)
+  service!: PrivacyService;
 
   @IsInt()
   @Min(0)
+  @Max(9999)
   part!: number;
 
   @IsInt()
   @Min(1)
-  @Max(100000)
+  @Max(10000)
   total_parts!: number;
 
-  /** Where the service stored its slice for the worker to collect (never the data itself). */
   @IsString()
-  @MaxLength(2048)
-  location!: string;
+  @Matches(/^[A-Za-z0-9_.-]+$/)
+  @MaxLength(EXPORT_PART_MAX_CHARS)
+  ciphertext!: string;
 }
 
 export class ExportCompletedV1 {
   @IsUUID()
   job_id!: string;
+
+  @IsUUID()
+  user_id!: string;
+
+  @IsIn(['completed', 'failed'])
+  status!: 'completed' | 'failed';
+}
+
+/** The worker asks the directory to erase a user (who then publishes `user.deleted`). */
+export class ErasureRequestedV1 {
+  @IsUUID()
+  request_id!: string;
 
   @IsUUID()
   user_id!: string;
@@ -121,7 +160,6 @@ export class ErasureAcknowledgedV1 {
   @IsUUID()
   user_id!: string;
 
-  @IsString()
-  @MaxLength(64)
-  service!: string;
+  @IsIn(PRIVACY_SERVICES)
+  service!: PrivacyService;
 }

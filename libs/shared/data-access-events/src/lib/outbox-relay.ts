@@ -16,6 +16,12 @@ export interface OutboxRelayOptions {
 }
 
 const BATCH = 200;
+/**
+ * Bytes sent in one batch at most. kafkajs puts one partition's messages of a send into one
+ * record batch, which the broker refuses above `message.max.bytes` (1 MiB by default): large
+ * events (export parts) go a few at a time, and one event alone always goes.
+ */
+const MAX_BATCH_BYTES = 512 * 1024;
 const MAX_BACKOFF_MS = 5000;
 const CLEANUP_EVERY_MS = 10 * 60 * 1000;
 const LISTEN_RETRY_MS = 2000;
@@ -43,6 +49,7 @@ export class OutboxRelay {
   private loop?: Promise<void>;
   private lastCleanup = 0;
   private lastLag = 0;
+  private backlog = false;
 
   constructor(private readonly options: OutboxRelayOptions) {}
 
@@ -74,16 +81,26 @@ export class OutboxRelay {
           WHERE sent_at IS NULL ORDER BY seq LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
       );
       if (rows.length === 0) return rows;
+      const messages = [];
+      let bytes = 0;
+      for (const row of rows) {
+        const value = JSON.stringify(row.envelope);
+        bytes += Buffer.byteLength(value);
+        if (messages.length > 0 && bytes > MAX_BATCH_BYTES) break;
+        messages.push({ row, value });
+      }
+      this.backlog = messages.length < rows.length || rows.length === BATCH;
       await transport.send(
-        rows.map((row) => ({
+        messages.map(({ row, value }) => ({
           topic: row.topic,
           key: row.key,
-          value: JSON.stringify(row.envelope),
+          value,
           headers: { 'event-id': row.id, 'event-type': row.topic, 'event-version': String(row.envelope['version']) },
         })),
       );
-      await manager.query(`UPDATE "${schema}".outbox_events SET sent_at = now() WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
-      return rows;
+      const batch = messages.map((m) => m.row);
+      await manager.query(`UPDATE "${schema}".outbox_events SET sent_at = now() WHERE id = ANY($1::uuid[])`, [batch.map((r) => r.id)]);
+      return batch;
     });
     for (const row of sent) metrics.eventsPublished.inc({ topic: row.topic });
     return sent.length;
@@ -106,7 +123,7 @@ export class OutboxRelay {
         }
         await this.measureLag().catch(() => undefined);
       }
-      if (published === BATCH) continue;
+      if (published > 0 && this.backlog) continue;
       const delay = failures > 0 ? Math.min(MAX_BACKOFF_MS, this.options.pollIntervalMs * 2 ** failures) : this.options.pollIntervalMs;
       await this.sleep(delay, failures === 0);
     }
