@@ -29,6 +29,6 @@ export { DirectoryUserSearch1764300000000 } from './lib/users-search.migration';
 export { ESTIMATED_COUNT_CAP, EXACT_TOTALS_UP_TO, UsersRepository } from './lib/users.repository';
 export type { NewUser, TenantRole, UserChanges, UserListPage, UserRecord } from './lib/users.repository';
 export { TenantsRepository } from './lib/tenants.repository';
-export type { NewTenant, TenantRecord } from './lib/tenants.repository';
+export type { NewTenant, TenantChanges, TenantRecord } from './lib/tenants.repository';
 export { ApiKeysRepository } from './lib/api-keys.repository';
 export type { ApiKeyCredential, ApiKeyRecord } from './lib/api-keys.repository';

@@ -22,6 +22,22 @@ export interface TenantRecord {
 
 export type NewTenant = Omit<TenantRecord, 'id' | 'createdAt' | 'updatedAt'>;
 
+/** Fields a tenant update may change; absent (undefined) ones stay as they are. */
+export type TenantChanges = Partial<Omit<NewTenant, 'slug'>>;
+
+const CHANGEABLE_COLUMNS: ReadonlyArray<readonly [keyof TenantChanges, string]> = [
+  ['name', 'name'],
+  ['domain', 'domain'],
+  ['status', 'status'],
+  ['ipAllowList', 'ip_allow_list'],
+  ['redirectDomains', 'redirect_domains'],
+  ['rateLimitPerMinute', 'rate_limit_per_minute'],
+  ['rateLimitBurst', 'rate_limit_burst'],
+  ['accessTokenTtl', 'access_token_ttl'],
+  ['refreshTokenTtl', 'refresh_token_ttl'],
+  ['idTokenTtl', 'id_token_ttl'],
+];
+
 interface TenantRow {
   id: string;
   name: string;
@@ -59,6 +75,14 @@ function recordOf(row: TenantRow): TenantRecord {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** A taken slug or domain as a 409; any other error as it was. */
+function conflictOf(error: unknown): unknown {
+  const constraint = uniqueViolationOf(error);
+  if (constraint === undefined) return error;
+  const field = constraint === 'tenants_domain' ? 'domain' : 'slug';
+  return new DomainError(ErrorKind.CONFLICT, `a tenant with this ${field} already exists`, { details: [{ field, message: 'is already taken' }] });
 }
 
 /** The unique constraint a failed insert violated, when it was one. */
@@ -105,10 +129,29 @@ export class TenantsRepository {
       );
       return recordOf(rows[0]);
     } catch (error) {
-      const constraint = uniqueViolationOf(error);
-      if (constraint === undefined) throw error;
-      const field = constraint === 'tenants_domain' ? 'domain' : 'slug';
-      throw new DomainError(ErrorKind.CONFLICT, `a tenant with this ${field} already exists`, { details: [{ field, message: 'is already taken' }] });
+      throw conflictOf(error);
+    }
+  }
+
+  /** Changes the given fields (the others stay); undefined when the tenant does not exist. */
+  async update(id: string, changes: TenantChanges): Promise<TenantRecord | undefined> {
+    const assignments: string[] = [];
+    const params: unknown[] = [id];
+    for (const [field, column] of CHANGEABLE_COLUMNS) {
+      if (changes[field] === undefined) continue;
+      params.push(changes[field]);
+      assignments.push(`${column} = $${params.length}`);
+    }
+    if (assignments.length === 0) return this.findById(id);
+    try {
+      const result: unknown = await this.manager.query(
+        `UPDATE directory.tenants SET ${assignments.join(', ')}, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
+        params,
+      );
+      const rows = returnedRows<TenantRow>(result);
+      return rows[0] === undefined ? undefined : recordOf(rows[0]);
+    } catch (error) {
+      throw conflictOf(error);
     }
   }
 

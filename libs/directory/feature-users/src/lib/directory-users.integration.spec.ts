@@ -224,6 +224,49 @@ describe('directory users, tenants and API keys on real PostgreSQL', () => {
       expect((await call('GET', '/api/v1/tenants')).status).toBe(401);
     });
 
+    it("lets a tenant's super-admin change its configuration, and keeps domain and status to platform operators", async () => {
+      const tenantA = await newTenant();
+      const tenantB = await newTenant();
+      const superAdminA = await sign({ tenantId: tenantA, userId: randomUUID(), permissions: ['*'] });
+      const changed = await call('PATCH', `/api/v1/tenants/${tenantA}`, {
+        token: superAdminA,
+        body: { name: 'Renamed', ip_allow_list: ['192.0.2.0/24'], rate_limit: { requests_per_minute: 50, burst: 5 }, token_lifetimes: { access_token: 300 } },
+      });
+      expect(changed.status).toBe(200);
+      expect(changed.body).toMatchObject({
+        id: tenantA,
+        name: 'Renamed',
+        ip_allow_list: ['192.0.2.0/24'],
+        rate_limit: { requests_per_minute: 50, burst: 5 },
+        token_lifetimes: { access_token: 300, refresh_token: 2592000, id_token: 900 },
+      });
+      const reset = await call('PATCH', `/api/v1/tenants/${tenantA}`, { token: superAdminA, body: { rate_limit: null } });
+      expect(reset.body).toMatchObject({ name: 'Renamed', rate_limit: { requests_per_minute: null, burst: null }, token_lifetimes: { access_token: 300 } });
+      const internal = await call('GET', DIRECTORY_INTERNAL_ROUTES.tenant(tenantA));
+      expect(internal.body).toMatchObject({ ip_allow_list: ['192.0.2.0/24'], token_lifetimes: { access_token: 300 } });
+
+      const before = await dataSource.query('SELECT * FROM directory.tenants WHERE id = $1', [tenantA]);
+      expect((await call('PATCH', `/api/v1/tenants/${tenantA}`, { token: superAdminA, body: { status: 'suspended' } })).status).toBe(403);
+      expect((await call('PATCH', `/api/v1/tenants/${tenantA}`, { token: superAdminA, body: { domain: 'a.example.com' } })).status).toBe(403);
+      expect((await call('PATCH', `/api/v1/tenants/${tenantB}`, { token: superAdminA, body: { name: 'Hijacked' } })).status).toBe(403);
+      const adminA = await sign({ tenantId: tenantA, userId: randomUUID(), permissions: ADMIN });
+      expect((await call('PATCH', `/api/v1/tenants/${tenantA}`, { token: adminA, body: { name: 'Nope' } })).status).toBe(403);
+      for (const body of [{ slug: 'other' }, { token_lifetimes: { access_token: 5 } }, { ip_allow_list: ['nope'] }, { name: '  ' }]) {
+        const refused = await call('PATCH', `/api/v1/tenants/${tenantA}`, { token: superAdminA, body });
+        expect(refused.status).toBe(400);
+        expect(refused.body.error?.code).toBe('VALIDATION_ERROR');
+      }
+      expect(await dataSource.query('SELECT * FROM directory.tenants WHERE id = $1', [tenantA])).toEqual(before);
+      expect((await call('GET', `/api/v1/tenants/${tenantB}`, { token: await operator() })).body['name']).not.toBe('Hijacked');
+
+      const byOperator = await call('PATCH', `/api/v1/tenants/${tenantB}`, { token: await operator(), body: { status: 'suspended', domain: 'B.example.com' } });
+      expect(byOperator.body).toMatchObject({ status: 'suspended', domain: 'b.example.com' });
+      const taken = await call('PATCH', `/api/v1/tenants/${tenantA}`, { token: await operator(), body: { domain: 'b.example.com' } });
+      expect(taken.status).toBe(409);
+      expect((await call('PATCH', `/api/v1/tenants/${randomUUID()}`, { token: await operator(), body: { name: 'X' } })).status).toBe(404);
+      expect((await call('PATCH', '/api/v1/tenants/not-a-uuid', { token: await operator(), body: { name: 'X' } })).status).toBe(404);
+    });
+
     it('lists tenants page by page', async () => {
       const total = (await dataSource.query('SELECT count(*)::int AS n FROM directory.tenants'))[0].n as number;
       const page = await call<{ data: Array<{ id: string }>; pagination: Record<string, number> }>('GET', '/api/v1/tenants?page=2&size=2', { token: await operator() });

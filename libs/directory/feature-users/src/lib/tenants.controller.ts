@@ -1,9 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { pageSizeOf, totalPagesOf } from '@sigma/directory/domain';
 import { Authenticated, Caller, CurrentCaller } from '@sigma/shared/util-auth';
 import { ApiKeysService } from './api-keys.service';
-import { CreateApiKeyRequest, CreateTenantRequest } from './tenants.request.dto';
+import { CreateApiKeyRequest, CreateTenantRequest, UpdateTenantRequest } from './tenants.request.dto';
 import { ApiKeyListItem, apiKeyListItemOf, PaginationV1, TenantV1, tenantV1Of } from './users.presenters';
 import { PageQuery } from './users.request.dto';
 import { TenantsService } from './tenants.service';
@@ -55,6 +55,19 @@ export class TenantsController {
   })
   async get(@CurrentCaller() caller: Caller, @Param('tenant_id') id: string): Promise<TenantV1> {
     return tenantV1Of(await this.tenants.get(caller, id));
+  }
+
+  @Patch(':tenant_id')
+  @Authenticated('tenants:write')
+  @ApiOperation({
+    summary: "Change a tenant's name and configuration",
+    description:
+      'Not in the seeds: how a tenant admin sets the configuration seed 003 relies on. Only the fields sent change; rate_limit: null returns to the gateway default. ' +
+      "tenants:write in the tenant (its super-admin) or a platform operator; domain and status only by platform operators (403). Another tenant's id answers 403, " +
+      `a malformed or unknown one 404; a taken domain 409. ${CONFIGURATION}`,
+  })
+  async update(@CurrentCaller() caller: Caller, @Param('tenant_id') id: string, @Body() body: UpdateTenantRequest): Promise<TenantV1> {
+    return tenantV1Of(await this.tenants.update(caller, id, body));
   }
 
   @Post(':tenant_id/api-keys')

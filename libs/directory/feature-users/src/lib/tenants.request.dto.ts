@@ -138,6 +138,53 @@ export class CreateTenantRequest {
   token_lifetimes?: TokenLifetimesRequest;
 }
 
+/**
+ * `PATCH /api/v1/tenants/{id}`: the fields to change; absent ones stay. The slug never changes
+ * (clients and the internal API address tenants by it).
+ */
+export class UpdateTenantRequest {
+  @IsPresentOrAbsent()
+  @IsString()
+  @Length(1, 200)
+  @Matches(/\S/, { message: 'name must not be blank' })
+  name?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(253)
+  @IsFQDN({ require_tld: true, allow_underscores: false, allow_trailing_dot: false })
+  domain?: string | null;
+
+  @IsPresentOrAbsent()
+  @IsIn(TENANT_STATUSES)
+  status?: (typeof TENANT_STATUSES)[number];
+
+  @IsPresentOrAbsent()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsIpOrCidr({ each: true })
+  ip_allow_list?: string[];
+
+  @IsPresentOrAbsent()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsRedirectDomain({ each: true })
+  redirect_domains?: string[];
+
+  /** null: back to the gateway default. */
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RateLimitRequest)
+  rate_limit?: RateLimitRequest | null;
+
+  @IsPresentOrAbsent()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => TokenLifetimesRequest)
+  token_lifetimes?: TokenLifetimesRequest;
+}
+
 /** `POST /api/v1/tenants/{id}/api-keys`: an optional label. */
 export class CreateApiKeyRequest {
   @IsOptional()

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DirectoryBootstrapRepository, TenantRecord, TenantScope, TenantsRepository } from '@sigma/directory/data-access';
+import { DirectoryBootstrapRepository, TenantChanges, TenantRecord, TenantScope, TenantsRepository } from '@sigma/directory/data-access';
 import type { Caller } from '@sigma/shared/util-auth';
 import { isUuid } from '@sigma/shared/util-auth';
 import { DomainError, ErrorKind } from '@sigma/shared/util-errors';
 import { DataSource } from 'typeorm';
-import { CreateTenantRequest } from './tenants.request.dto';
+import { CreateTenantRequest, UpdateTenantRequest } from './tenants.request.dto';
 
 /** Tenant defaults (the columns' defaults in the directory schema). */
 export const TENANT_DEFAULTS = { accessTokenTtl: 900, refreshTokenTtl: 2_592_000, idTokenTtl: 900 } as const;
@@ -78,6 +78,34 @@ export class TenantsService {
     if (!isUuid(id)) throw tenantNotFound();
     const tenantId = await this.scope.resolve(caller, id);
     const tenant = await new TenantsRepository(this.dataSource.manager).findById(tenantId);
+    if (!tenant) throw tenantNotFound();
+    return tenant;
+  }
+
+  /**
+   * Changes a tenant's name and configuration: its own super-admin (tenants:write) or a platform
+   * operator. Its domain and status decide where and whether the tenant works at all, so only
+   * platform operators change those.
+   */
+  async update(caller: Caller, id: string, request: UpdateTenantRequest): Promise<TenantRecord> {
+    if (!isUuid(id)) throw tenantNotFound();
+    const tenantId = await this.scope.resolve(caller, id);
+    if ((request.domain !== undefined || request.status !== undefined) && !(await this.scope.isPlatformOperator(caller))) {
+      throw new DomainError(ErrorKind.INSUFFICIENT_PERMISSIONS, "only platform operators change a tenant's domain or status");
+    }
+    const changes: TenantChanges = {
+      name: request.name?.trim(),
+      domain: request.domain === undefined ? undefined : (request.domain?.toLowerCase() ?? null),
+      status: request.status,
+      ipAllowList: request.ip_allow_list,
+      redirectDomains: request.redirect_domains,
+      rateLimitPerMinute: request.rate_limit === undefined ? undefined : (request.rate_limit?.requests_per_minute ?? null),
+      rateLimitBurst: request.rate_limit === undefined ? undefined : (request.rate_limit?.burst ?? null),
+      accessTokenTtl: request.token_lifetimes?.access_token,
+      refreshTokenTtl: request.token_lifetimes?.refresh_token,
+      idTokenTtl: request.token_lifetimes?.id_token,
+    };
+    const tenant = await new TenantsRepository(this.dataSource.manager).update(tenantId, changes);
     if (!tenant) throw tenantNotFound();
     return tenant;
   }
