@@ -183,7 +183,12 @@ export class UsersRepository {
     const dir = direction === 'desc' ? 'DESC' : 'ASC';
     const order = key.unique ? `${key.expression} ${dir}` : `${key.expression} ${dir}, u.id ${dir}`;
     const params = [...where.params, limit, offset];
-    return this.manager.query(`SELECT ${COLUMNS} FROM directory.users u WHERE ${where.sql} ORDER BY ${order} LIMIT $${params.length - 1} OFFSET $${params.length}`, params);
+    // Deferred join: the rows skipped by OFFSET are walked in the sort index alone (an index-only
+    // scan over (tenant_id, key, id)); only the page's rows are read from the table.
+    return this.manager.query(
+      `SELECT ${COLUMNS} FROM directory.users u JOIN (SELECT u.id FROM directory.users u WHERE ${where.sql} ORDER BY ${order} LIMIT $${params.length - 1} OFFSET $${params.length}) page ON page.id = u.id ORDER BY ${order}`,
+      params,
+    );
   }
 
   private async filteredTotal(where: { sql: string; params: unknown[] }, cap: number | undefined): Promise<{ total: number; totalIsEstimate: boolean }> {

@@ -89,8 +89,39 @@ export class TokenLifetimesRequest {
   id_token?: number;
 }
 
+/** The fields a tenant is created with and may change: seed 004's tenant and seed 003's configuration. */
+class TenantFieldsRequest {
+  @IsOptional()
+  @IsString()
+  @MaxLength(253)
+  @IsFQDN({ require_tld: true, allow_underscores: false, allow_trailing_dot: false })
+  domain?: string | null;
+
+  @IsPresentOrAbsent()
+  @IsIn(TENANT_STATUSES)
+  status?: (typeof TENANT_STATUSES)[number];
+
+  @IsPresentOrAbsent()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsIpOrCidr({ each: true })
+  ip_allow_list?: string[];
+
+  @IsPresentOrAbsent()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsRedirectDomain({ each: true })
+  redirect_domains?: string[];
+
+  @IsPresentOrAbsent()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => TokenLifetimesRequest)
+  token_lifetimes?: TokenLifetimesRequest;
+}
+
 /** `POST /api/v1/tenants` (seed 004), with seed 003's tenant configuration. */
-export class CreateTenantRequest {
+export class CreateTenantRequest extends TenantFieldsRequest {
   @IsString()
   @Length(1, 200)
   @Matches(/\S/, { message: 'name must not be blank' })
@@ -103,73 +134,23 @@ export class CreateTenantRequest {
   @Matches(/^(?![0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$)/, { message: 'slug must not be a UUID' })
   slug?: string;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(253)
-  @IsFQDN({ require_tld: true, allow_underscores: false, allow_trailing_dot: false })
-  domain?: string | null;
-
-  @IsPresentOrAbsent()
-  @IsIn(TENANT_STATUSES)
-  status?: (typeof TENANT_STATUSES)[number];
-
-  @IsPresentOrAbsent()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsIpOrCidr({ each: true })
-  ip_allow_list?: string[];
-
-  @IsPresentOrAbsent()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsRedirectDomain({ each: true })
-  redirect_domains?: string[];
-
   @IsPresentOrAbsent()
   @IsObject()
   @ValidateNested()
   @Type(() => RateLimitRequest)
   rate_limit?: RateLimitRequest;
-
-  @IsPresentOrAbsent()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => TokenLifetimesRequest)
-  token_lifetimes?: TokenLifetimesRequest;
 }
 
 /**
  * `PATCH /api/v1/tenants/{id}`: the fields to change; absent ones stay. The slug never changes
  * (clients and the internal API address tenants by it).
  */
-export class UpdateTenantRequest {
+export class UpdateTenantRequest extends TenantFieldsRequest {
   @IsPresentOrAbsent()
   @IsString()
   @Length(1, 200)
   @Matches(/\S/, { message: 'name must not be blank' })
   name?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(253)
-  @IsFQDN({ require_tld: true, allow_underscores: false, allow_trailing_dot: false })
-  domain?: string | null;
-
-  @IsPresentOrAbsent()
-  @IsIn(TENANT_STATUSES)
-  status?: (typeof TENANT_STATUSES)[number];
-
-  @IsPresentOrAbsent()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsIpOrCidr({ each: true })
-  ip_allow_list?: string[];
-
-  @IsPresentOrAbsent()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsRedirectDomain({ each: true })
-  redirect_domains?: string[];
 
   /** null: back to the gateway default. */
   @IsOptional()
@@ -177,12 +158,6 @@ export class UpdateTenantRequest {
   @ValidateNested()
   @Type(() => RateLimitRequest)
   rate_limit?: RateLimitRequest | null;
-
-  @IsPresentOrAbsent()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => TokenLifetimesRequest)
-  token_lifetimes?: TokenLifetimesRequest;
 }
 
 /** `POST /api/v1/tenants/{id}/api-keys`: an optional label. */
