@@ -43,6 +43,7 @@ const SETTINGS_FILES = [
   'libs/shared/util-crypto/src/lib/secrets-encryption.settings.ts',
   'libs/auth/feature-tokens/src/lib/token.settings.ts',
   'libs/auth/data-access/src/lib/directory-client.settings.ts',
+  'libs/auth/feature-oauth/src/lib/oauth.settings.ts',
 ];
 const READERS = {
   HttpSettings: APPS,
@@ -53,6 +54,7 @@ const READERS = {
   SecretsEncryptionSettings: ['user-directory', 'auth-server'],
   TokenSettings: ['auth-server'],
   DirectoryClientSettings: ['auth-server'],
+  OAuthSettings: ['auth-server'],
 };
 
 const problems = [];

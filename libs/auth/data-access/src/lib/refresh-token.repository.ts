@@ -11,6 +11,8 @@ export interface RefreshTokenFamily {
   authTime: Date;
   amr: string[];
   revokedAt: Date | null;
+  /** The DPoP key thumbprint (RFC 9449) every refresh of the family must prove possession of, if bound. */
+  dpopJkt: string | null;
 }
 
 /** A stored refresh token (its hash only) with its family. */
@@ -35,17 +37,18 @@ interface TokenRow {
   auth_time: Date;
   amr: string[];
   revoked_at: Date | null;
+  dpop_jkt: string | null;
 }
 
 /** Refresh-token families and tokens; calls run in the caller's transaction. */
 export class RefreshTokenRepository {
   constructor(private readonly manager: EntityManager) {}
 
-  async createFamily(family: Omit<RefreshTokenFamily, 'revokedAt'>, createdAt: Date): Promise<void> {
+  async createFamily(family: Omit<RefreshTokenFamily, 'revokedAt' | 'dpopJkt'> & { dpopJkt?: string | null }, createdAt: Date): Promise<void> {
     await this.manager.query(
-      `INSERT INTO auth.refresh_token_families (id, tenant_id, user_id, client_id, scope, auth_time, amr, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [family.id, family.tenantId, family.userId, family.clientId, family.scope, family.authTime, family.amr, createdAt],
+      `INSERT INTO auth.refresh_token_families (id, tenant_id, user_id, client_id, scope, auth_time, amr, created_at, dpop_jkt)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [family.id, family.tenantId, family.userId, family.clientId, family.scope, family.authTime, family.amr, createdAt, family.dpopJkt ?? null],
     );
   }
 
@@ -65,7 +68,7 @@ export class RefreshTokenRepository {
    */
   async findByHash(tokenHash: string, options: { lock: boolean }): Promise<StoredRefreshToken | undefined> {
     const rows: TokenRow[] = await this.manager.query(
-      `SELECT t.id, t.expires_at, t.rotated_at, f.id AS family_id, f.tenant_id, f.user_id, f.client_id, f.scope, f.auth_time, f.amr, f.revoked_at
+      `SELECT t.id, t.expires_at, t.rotated_at, f.id AS family_id, f.tenant_id, f.user_id, f.client_id, f.scope, f.auth_time, f.amr, f.revoked_at, f.dpop_jkt
        FROM auth.refresh_tokens t JOIN auth.refresh_token_families f ON f.id = t.family_id
        WHERE t.token_hash = $1${options.lock ? ' FOR UPDATE OF t' : ''}`,
       [tokenHash],
@@ -85,6 +88,7 @@ export class RefreshTokenRepository {
         authTime: row.auth_time,
         amr: row.amr,
         revokedAt: row.revoked_at,
+        dpopJkt: row.dpop_jkt,
       },
     };
   }
@@ -103,6 +107,12 @@ export class RefreshTokenRepository {
       [familyId, at, reason],
     );
     return changed === 1;
+  }
+
+  /** Whether the family (a login session today) exists and is not revoked. */
+  async isFamilyActive(familyId: string): Promise<boolean> {
+    const rows: unknown[] = await this.manager.query('SELECT 1 FROM auth.refresh_token_families WHERE id = $1 AND revoked_at IS NULL', [familyId]);
+    return rows.length > 0;
   }
 
   /** Deletes families whose every token expired before `before` (their tokens go with them). */

@@ -1,13 +1,20 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AUTH_MIGRATIONS, DirectoryClient, DirectoryClientSettings } from '@sigma/auth/data-access';
 import { AuthClientsModule, CLIENT_REGISTRY_MIGRATIONS } from '@sigma/auth/feature-clients';
+import { AuthOAuthModule, OAuthSettings } from '@sigma/auth/feature-oauth';
 import { AuthTokensModule, TokenSettings } from '@sigma/auth/feature-tokens';
 import { ServiceDefinition } from '@sigma/shared/feature-service-host';
 import { AccessTokenModule, AccessTokenSettings } from '@sigma/shared/util-auth';
-import { SecretBox, SecretsEncryptionSettings } from '@sigma/shared/util-crypto';
+import { decodeKey, SecretBox, SecretsEncryptionSettings } from '@sigma/shared/util-crypto';
 
-const settings = { tokens: TokenSettings, directory: DirectoryClientSettings, secrets: SecretsEncryptionSettings, access: AccessTokenSettings };
-type AuthServerConfig = { tokens: TokenSettings; directory: DirectoryClientSettings; secrets: SecretsEncryptionSettings; access: AccessTokenSettings };
+const settings = { tokens: TokenSettings, directory: DirectoryClientSettings, secrets: SecretsEncryptionSettings, access: AccessTokenSettings, oauth: OAuthSettings };
+type AuthServerConfig = {
+  tokens: TokenSettings;
+  directory: DirectoryClientSettings;
+  secrets: SecretsEncryptionSettings;
+  access: AccessTokenSettings;
+  oauth: OAuthSettings;
+};
 
 const SECONDS_PER_DAY = 86400;
 
@@ -27,6 +34,11 @@ class AuthServerModule {
         // Bearer tokens on the admin routes (applications); auth-server reads its own JWKS (AUTH_SERVER_URL).
         AccessTokenModule.forSettings(config.access),
         AuthClientsModule.with({ userDirectoryUrl: config.directory.USER_DIRECTORY_URL, directoryTimeoutMs: config.directory.DIRECTORY_TIMEOUT_MS }),
+        AuthOAuthModule.with({
+          publicUrl: config.tokens.PUBLIC_URL,
+          nonceSecret: decodeKey(config.secrets.SECRETS_ENCRYPTION_KEY),
+          requireDpopNonce: config.oauth.DPOP_REQUIRE_NONCE,
+        }),
       ],
     };
   }

@@ -20,6 +20,8 @@ export class AuthTokensModule {
   static with(options: AuthTokensOptions): DynamicModule {
     return {
       module: AuthTokensModule,
+      // Global: the OAuth endpoints (feature-oauth) issue tokens with these services.
+      global: true,
       controllers: [JwksController, DirectLoginController, TokenRefreshController],
       providers: [
         { provide: AUTH_TOKENS_OPTIONS, useValue: options },
@@ -35,6 +37,7 @@ export class AuthTokensModule {
         RefreshTokenService,
         AuthHousekeepingService,
       ],
+      exports: [AUTH_TOKENS_OPTIONS, CLOCK, TenantLookupService, SigningKeyService, TokenSignerService, TokenIssuerService, LoginSessionService, RefreshTokenService],
     };
   }
 }

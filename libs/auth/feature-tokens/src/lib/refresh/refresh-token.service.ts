@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CallContext, RefreshTokenRepository, StoredRefreshToken } from '@sigma/auth/data-access';
-import { AuthErrors, judgeRefreshToken, resolveDirectLoginClient } from '@sigma/auth/domain';
-import type { IdentityClaims } from '@sigma/shared/contracts-internal';
+import { CallContext, RefreshTokenFamily, RefreshTokenRepository, StoredRefreshToken } from '@sigma/auth/data-access';
+import { AuthErrors, FIRST_PARTY_CLIENT_ID, judgeRefreshToken, resolveDirectLoginClient } from '@sigma/auth/domain';
+import type { IdentityClaims, TenantResponse } from '@sigma/shared/contracts-internal';
 import { hashToken, randomToken } from '@sigma/shared/util-crypto';
 import { DomainError, ErrorKind } from '@sigma/shared/util-errors';
 import { randomUUID } from 'node:crypto';
@@ -18,6 +18,14 @@ export interface RefreshResult {
   tenantId: string;
   userId: string;
   clientId: string;
+}
+
+/** A rotated refresh token: the successor, the family it continues, and what the new tokens are made of. */
+export interface RotatedRefreshToken {
+  refreshToken: string;
+  family: RefreshTokenFamily;
+  tenant: TenantResponse;
+  claims: IdentityClaims;
 }
 
 type Rotation = { outcome: 'rotated'; refreshToken: string } | { outcome: 'refused' | 'reused' };
@@ -40,14 +48,39 @@ export class RefreshTokenService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  /** The direct login APIs' refresh: only the first-party client's sessions. */
   async refresh(refreshToken: string, requestedClientId: string | undefined, context: CallContext = {}): Promise<RefreshResult> {
-    const requestedClient = requestedClientId === undefined ? undefined : resolveDirectLoginClient(requestedClientId);
+    const requestedClient = requestedClientId === undefined ? FIRST_PARTY_CLIENT_ID : resolveDirectLoginClient(requestedClientId);
+    const rotated = await this.rotateRefreshToken(
+      refreshToken,
+      (family) => {
+        if (requestedClient !== family.clientId) throw AuthErrors.refreshTokenOfAnotherClient();
+      },
+      { context },
+    );
+    const { family } = rotated;
+    const tokens = await this.issuer.issue(rotated.tenant, rotated.claims, grantOfFamily(family), rotated.refreshToken);
+    return { tokens, tenantId: family.tenantId, userId: family.userId, clientId: family.clientId };
+  }
+
+  /**
+   * Exchanges a refresh token for its successor, for any client (the OAuth token endpoint issues
+   * the tokens itself). `accept` sees the token's family before anything changes and throws to
+   * refuse it (another client's token, a missing DPoP key) without revoking anything. Reuse of an
+   * exchanged token revokes the family. `refreshLifetimeSeconds` overrides the tenant's lifetime.
+   */
+  async rotateRefreshToken(
+    refreshToken: string,
+    accept: (family: RefreshTokenFamily) => void,
+    options: { context?: CallContext; refreshLifetimeSeconds?: number | null } = {},
+  ): Promise<RotatedRefreshToken> {
+    const context = options.context ?? {};
     const tokenHash = hashToken(refreshToken);
     const stored = await new RefreshTokenRepository(this.dataSource.manager).findByHash(tokenHash, { lock: false });
     if (!stored) throw AuthErrors.invalidRefreshToken();
+    accept(stored.family);
     await this.refuseUnusable(stored);
     const family = stored.family;
-    if (requestedClient !== undefined && requestedClient !== family.clientId) throw AuthErrors.refreshTokenOfAnotherClient();
 
     // Everything that can fail for a reason outside this token (the directory, the signing key)
     // happens before the rotation: a client that gets an error keeps a usable refresh token.
@@ -55,10 +88,9 @@ export class RefreshTokenService {
     const tenant = await this.tenants.resolve(family.tenantId, context);
     await this.issuer.prepare(tenant);
 
-    const rotation = await this.rotate(tokenHash, tenant.token_lifetimes.refresh_token);
+    const rotation = await this.rotate(tokenHash, options.refreshLifetimeSeconds ?? tenant.token_lifetimes.refresh_token);
     if (rotation.outcome !== 'rotated') throw AuthErrors.invalidRefreshToken();
-    const tokens = await this.issuer.issue(tenant, claims, grantOfFamily(family), rotation.refreshToken);
-    return { tokens, tenantId: family.tenantId, userId: family.userId, clientId: family.clientId };
+    return { refreshToken: rotation.refreshToken, family, tenant, claims };
   }
 
   /** Ends the session of the refresh token (any token of the family, even an exchanged one). */

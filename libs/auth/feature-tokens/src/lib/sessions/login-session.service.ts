@@ -15,6 +15,8 @@ export interface SessionStart {
   amr: string[];
   /** How long each refresh token of the session lives (the tenant's refresh-token lifetime). */
   refreshLifetimeSeconds: number;
+  /** Binds the session's refresh tokens to a DPoP key (RFC 9449 §5, public clients). */
+  dpopJkt?: string;
 }
 
 export interface StartedSession {
@@ -50,10 +52,15 @@ export class LoginSessionService {
     const refreshToken = randomToken();
     await this.dataSource.transaction(async (manager) => {
       const repository = new RefreshTokenRepository(manager);
-      await repository.createFamily({ id: familyId, tenantId: input.tenantId, userId: input.userId, clientId: input.clientId, scope: input.scope, authTime: now, amr: input.amr }, now);
+      await repository.createFamily({ id: familyId, tenantId: input.tenantId, userId: input.userId, clientId: input.clientId, scope: input.scope, authTime: now, amr: input.amr, dpopJkt: input.dpopJkt }, now);
       await repository.insertToken({ id: randomUUID(), familyId, tokenHash: hashToken(refreshToken), createdAt: now, expiresAt: expiryOf(now, input.refreshLifetimeSeconds) });
     });
     return { refreshToken, grant: { clientId: input.clientId, sessionId: familyId, scope: input.scope, authTime: Math.floor(now.getTime() / 1000), amr: input.amr } };
+  }
+
+  /** Whether the session a token's `sid` names is still active (introspection and userinfo ask). */
+  isActive(sessionId: string): Promise<boolean> {
+    return new RefreshTokenRepository(this.dataSource.manager).isFamilyActive(sessionId);
   }
 
   /** Ends the session inside the caller's transaction; false when it had ended already. */

@@ -1,0 +1,34 @@
+/**
+ * The OAuth 2.1 / OpenID Connect protocol endpoints of auth-server (issue 4): token endpoint,
+ * discovery, introspection, revocation, userinfo; under /oauth, /oauth/v1 and /api/oauth.
+ *
+ * Wiring: `AuthOAuthModule.with({ publicUrl, nonceSecret, requireDpopNonce })` in auth-server's root
+ * module (global), with OAuthSettings among the service's settings.
+ *
+ * For other protocol modules (authorization code, device flow, PAR):
+ * - `TokenGrantRegistry.register(handler)`: a `TokenGrantHandler` for a `grant_type`; the token
+ *   endpoint authenticates the client, checks the client may use the grant type, verifies the DPoP
+ *   proof and passes `{client, tenant, params, dpopJkt, context}`.
+ * - `OAuthClientAuthenticator.authenticate(sources, tenantHint, endpoint, path)`: client
+ *   authentication (secrets, private_key_jwt, none) for any endpoint (PAR: endpoint 'par').
+ * - `DpopProofVerifier.verify(proof, {method, url, accessToken?, nonceRequired})` → `{jkt}`.
+ * - `OAuthTokenMinter`: `startSession` (a login session with its first tokens), `forUser`, `forClient`.
+ * - `OAuthErrors`, `DpopNonceRequired`, `withDpopNonce`: the family's refusals.
+ */
+export { AuthOAuthModule } from './lib/auth-oauth.module';
+export { CLIENT_ASSERTION_ALGORITHMS, OAuthClientAuthenticator } from './lib/client-auth/client-authenticator.service';
+export type { AuthenticatedClient } from './lib/client-auth/client-authenticator.service';
+export { DPOP_ALGORITHMS, DpopProofVerifier } from './lib/dpop/dpop-proof.verifier';
+export type { DpopExpectation, VerifiedDpopProof } from './lib/dpop/dpop-proof.verifier';
+export { TokenGrantRegistry } from './lib/grants/token-grant';
+export type { OAuthTokenResponse, TokenGrantHandler, TokenGrantRequest } from './lib/grants/token-grant';
+export { requiresDpopNonce, tenantHintOf } from './lib/grants/token-endpoint.service';
+export { formParamsOf, requiredParam, scopesOf } from './lib/http/form-params';
+export type { FormParams } from './lib/http/form-params';
+export { queryStringOf, requireFormBody, withDpopNonce } from './lib/http/oauth-request';
+export { AUTH_OAUTH_OPTIONS, endpointUrl, OAUTH_PREFIXES, publicUrlOf, underEveryPrefix } from './lib/oauth-options';
+export type { AuthOAuthOptions } from './lib/oauth-options';
+export { asTokenEndpointError, DpopNonceRequired, OAuthErrors } from './lib/oauth-errors';
+export { OAuthSettings } from './lib/oauth.settings';
+export { OAuthTokenMinter } from './lib/tokens/oauth-token-minter.service';
+export type { ClientTokenRequest, NewSessionRequest, UserTokenRequest } from './lib/tokens/oauth-token-minter.service';
