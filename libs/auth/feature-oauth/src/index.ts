@@ -13,11 +13,16 @@
  *   authentication (secrets, private_key_jwt, none) for any endpoint (PAR: endpoint 'par').
  * - `DpopProofVerifier.verify(proof, {method, url, accessToken?, nonceRequired})` → `{jkt}`.
  * - `OAuthTokenMinter`: `startSession` (a login session with its first tokens), `forUser`, `forClient`.
+ * - `DiscoveryMetadataRegistry.contribute(context => ({authorization_endpoint: ..., response_types_supported: ['code']}))`:
+ *   members of the discovery document (arrays merge), so it lists only what exists.
+ * - `IssuedTokenReader.liveAccessToken(token)`: a live access token's caller (verified, not revoked, session active).
  * - `OAuthErrors`, `DpopNonceRequired`, `withDpopNonce`: the family's refusals.
  */
 export { AuthOAuthModule } from './lib/auth-oauth.module';
 export { CLIENT_ASSERTION_ALGORITHMS, OAuthClientAuthenticator } from './lib/client-auth/client-authenticator.service';
 export type { AuthenticatedClient } from './lib/client-auth/client-authenticator.service';
+export { DiscoveryMetadataRegistry } from './lib/discovery/discovery-metadata.registry';
+export type { DiscoveryContext, DiscoveryContribution } from './lib/discovery/discovery-metadata.registry';
 export { DPOP_ALGORITHMS, DpopProofVerifier } from './lib/dpop/dpop-proof.verifier';
 export type { DpopExpectation, VerifiedDpopProof } from './lib/dpop/dpop-proof.verifier';
 export { TokenGrantRegistry } from './lib/grants/token-grant';
@@ -26,6 +31,8 @@ export { requiresDpopNonce, tenantHintOf } from './lib/grants/token-endpoint.ser
 export { formParamsOf, requiredParam, scopesOf } from './lib/http/form-params';
 export type { FormParams } from './lib/http/form-params';
 export { queryStringOf, requireFormBody, withDpopNonce } from './lib/http/oauth-request';
+export { IssuedTokenReader } from './lib/introspection/issued-token-reader.service';
+export type { LiveAccessToken, LiveRefreshToken } from './lib/introspection/issued-token-reader.service';
 export { AUTH_OAUTH_OPTIONS, endpointUrl, OAUTH_PREFIXES, publicUrlOf, underEveryPrefix } from './lib/oauth-options';
 export type { AuthOAuthOptions } from './lib/oauth-options';
 export { asTokenEndpointError, DpopNonceRequired, OAuthErrors } from './lib/oauth-errors';

@@ -2,8 +2,10 @@ import { InMemoryEventBus } from '@sigma/shared/data-access-events';
 import { RunningService, startService } from '@sigma/shared/feature-service-host';
 import { freePort, readJson, startTestPostgres, TestPostgres } from '@sigma/shared/testing';
 import { AccessTokenVerifier } from '@sigma/shared/util-auth';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { OAuthTokenMinter } from '@sigma/auth/feature-oauth';
+import { ClientRegistry } from '@sigma/auth/feature-clients';
+import { calculateJwkThumbprint, CryptoKey, decodeJwt, exportJWK, generateKeyPair, JWK, SignJWT } from 'jose';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { authServer } from './auth-server.definition';
 import { FakeDirectory } from './testing/fake-directory';
 
@@ -30,13 +32,14 @@ describe('auth-server OAuth token endpoint', () => {
   let service: RunningService;
   let base: string;
   let adminToken: string;
+  let admin: ReturnType<FakeDirectory['addUser']>;
   let verifier: AccessTokenVerifier;
 
   beforeAll(async () => {
     postgres = await startTestPostgres();
     directory = new FakeDirectory();
     await directory.start();
-    const admin = directory.addUser('admin@sigma-iam.local', PASSWORD, { roles: ['super-admin'], permissions: ['*'] });
+    admin = directory.addUser('admin@sigma-iam.local', PASSWORD, { roles: ['super-admin'], permissions: ['*'] });
     const port = await freePort();
     service = await startService(authServer, {
       bus: new InMemoryEventBus(),
@@ -132,5 +135,123 @@ describe('auth-server OAuth token endpoint', () => {
     await expectOAuthError(await token({ grant_type: 'client_credentials', tenant_id: directory.addTenant('other').id }, auth), 401, 'invalid_client');
     await expectOAuthError(await token({}, auth), 400, 'invalid_request');
     await expectOAuthError(await fetch(`${base}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: '{}' }), 400, 'invalid_request');
+  });
+
+  const dpopKey = async (alg: 'ES256' | 'EdDSA' = 'ES256'): Promise<{ privateKey: CryptoKey; jwk: JWK; jkt: string }> => {
+    const pair = await generateKeyPair(alg, { extractable: true });
+    const jwk = await exportJWK(pair.publicKey);
+    return { privateKey: pair.privateKey, jwk, jkt: await calculateJwkThumbprint(jwk) };
+  };
+  const proof = (key: { privateKey: CryptoKey; jwk: JWK }, claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}) =>
+    new SignJWT({ jti: randomUUID(), htm: 'POST', htu: `${PUBLIC_URL}/oauth/token`, iat: Math.floor(Date.now() / 1000), ...claims })
+      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: key.jwk, ...header })
+      .sign(key.privateKey);
+
+  describe('DPoP at the token endpoint', () => {
+    it('binds client_credentials tokens to the proof key and refuses replays, wrong htm/htu, stale iat, private keys and HS256', async () => {
+      const client = await register({ allowed_grant_types: ['client_credentials'], allowed_scopes: ['api:read'], dpop_bound: true });
+      const auth = { authorization: basic(client.client_id, client.client_secret ?? '') };
+      const key = await dpopKey();
+      const good = await proof(key);
+      const answer = await token({ grant_type: 'client_credentials' }, { ...auth, dpop: good });
+      expect(answer.status).toBe(200);
+      const body = await readJson<TokenAnswer>(answer);
+      expect(body.token_type).toBe('DPoP');
+      expect(decodeJwt(body.access_token)['cnf']).toEqual({ jkt: key.jkt });
+      await expectOAuthError(await token({ grant_type: 'client_credentials' }, { ...auth, dpop: good }), 400, 'invalid_dpop_proof');
+      await expectOAuthError(await token({ grant_type: 'client_credentials' }, auth), 400, 'invalid_dpop_proof');
+      await expectOAuthError(await token({ grant_type: 'client_credentials' }, { ...auth, dpop: await proof(key, { htm: 'GET' }) }), 400, 'invalid_dpop_proof');
+      await expectOAuthError(await token({ grant_type: 'client_credentials' }, { ...auth, dpop: await proof(key, { htu: `${PUBLIC_URL}/oauth/v1/token` }) }), 400, 'invalid_dpop_proof');
+      await expectOAuthError(await token({ grant_type: 'client_credentials' }, { ...auth, dpop: await proof(key, { iat: Math.floor(Date.now() / 1000) - 600 }) }), 400, 'invalid_dpop_proof');
+      const withPrivate = { ...key, jwk: { ...key.jwk, d: 'AAAA' } };
+      await expectOAuthError(await token({ grant_type: 'client_credentials' }, { ...auth, dpop: await proof(withPrivate) }), 400, 'invalid_dpop_proof');
+      const hmac = await new SignJWT({ jti: randomUUID(), htm: 'POST', htu: `${PUBLIC_URL}/oauth/token`, iat: Math.floor(Date.now() / 1000) })
+        .setProtectedHeader({ alg: 'HS256', typ: 'dpop+jwt', jwk: key.jwk })
+        .sign(new TextEncoder().encode('a shared secret of thirty-two bytes!'));
+      await expectOAuthError(await token({ grant_type: 'client_credentials' }, { ...auth, dpop: hmac }), 400, 'invalid_dpop_proof');
+      const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'dpop+jwt', jwk: key.jwk })).toString('base64url')}.${Buffer.from(JSON.stringify({ jti: randomUUID(), htm: 'POST', htu: `${PUBLIC_URL}/oauth/token`, iat: Math.floor(Date.now() / 1000) })).toString('base64url')}.`;
+      await expectOAuthError(await token({ grant_type: 'client_credentials' }, { ...auth, dpop: none }), 400, 'invalid_dpop_proof');
+    });
+  });
+
+  describe('refresh_token, introspection, revocation and userinfo', () => {
+    const sessionFor = async (clientId: string, jkt?: string) => {
+      const client = await service.app.get(ClientRegistry).findActiveByClientId(undefined, clientId);
+      if (!client) throw new Error('client not found');
+      return service.app.get(OAuthTokenMinter).startSession({ tenant: directory.defaultTenant, client, claims: admin.claims, scope: 'openid profile email', amr: ['pwd'], jkt });
+    };
+
+    it('rotates refresh tokens of a confidential client, binds them to it, and revokes the family on reuse', async () => {
+      const client = await register({ allowed_grant_types: ['authorization_code', 'refresh_token'] });
+      const other = await register({ allowed_grant_types: ['authorization_code', 'refresh_token'] });
+      const auth = { authorization: basic(client.client_id, client.client_secret ?? '') };
+      const first = await sessionFor(client.client_id);
+      expect(first.id_token).toEqual(expect.any(String));
+      await expectOAuthError(await token({ grant_type: 'refresh_token', refresh_token: first.refresh_token ?? '' }, { authorization: basic(other.client_id, other.client_secret ?? '') }), 400, 'invalid_grant');
+      const second = await readJson<TokenAnswer & { id_token: string }>(await token({ grant_type: 'refresh_token', refresh_token: first.refresh_token ?? '' }, auth));
+      expect(second).toMatchObject({ token_type: 'Bearer', scope: 'openid profile email', refresh_token: expect.any(String), id_token: expect.any(String) });
+      expect(decodeJwt(second.id_token)).toMatchObject({ aud: client.client_id, sub: admin.claims.user_id, at_hash: createHash('sha256').update(second.access_token).digest().subarray(0, 16).toString('base64url') });
+      await expectOAuthError(await token({ grant_type: 'refresh_token', refresh_token: first.refresh_token ?? '' }, auth), 400, 'invalid_grant');
+      await expectOAuthError(await token({ grant_type: 'refresh_token', refresh_token: second.refresh_token ?? '' }, auth), 400, 'invalid_grant');
+      const introspected = await fetch(`${base}/oauth/introspect`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...auth }, body: new URLSearchParams({ token: second.access_token }) });
+      expect(await introspected.json()).toEqual({ active: false });
+    });
+
+    it('binds a public client\'s refresh tokens to its DPoP key', async () => {
+      const client = await register({ client_type: 'public', token_endpoint_auth_method: 'none', allowed_grant_types: ['authorization_code', 'refresh_token'], redirect_uris: ['http://127.0.0.1/cb'] });
+      const key = await dpopKey();
+      const first = await sessionFor(client.client_id, key.jkt);
+      expect(first.token_type).toBe('DPoP');
+      await expectOAuthError(await token({ grant_type: 'refresh_token', client_id: client.client_id, refresh_token: first.refresh_token ?? '' }), 400, 'invalid_grant');
+      await expectOAuthError(await token({ grant_type: 'refresh_token', client_id: client.client_id, refresh_token: first.refresh_token ?? '' }, { dpop: await proof(await dpopKey()) }), 400, 'invalid_grant');
+      const next = await token({ grant_type: 'refresh_token', client_id: client.client_id, refresh_token: first.refresh_token ?? '' }, { dpop: await proof(key) });
+      expect(next.status).toBe(200);
+      expect(decodeJwt((await readJson<TokenAnswer>(next)).access_token)['cnf']).toEqual({ jkt: key.jkt });
+    });
+
+    it('introspects (form and JSON), revokes, and serves userinfo by scope', async () => {
+      const client = await register({ allowed_grant_types: ['authorization_code', 'refresh_token', 'client_credentials'], allowed_scopes: ['openid', 'profile', 'email', 'api:read'] });
+      const auth = { authorization: basic(client.client_id, client.client_secret ?? '') };
+      const introspect = (tokenValue: string) =>
+        fetch(`${base}/api/oauth/introspect`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...auth }, body: new URLSearchParams({ token: tokenValue }) }).then((r) => r.json());
+      const tokens = await sessionFor(client.client_id);
+      expect(await introspect(tokens.access_token)).toMatchObject({ active: true, client_id: client.client_id, sub: admin.claims.user_id, scope: 'openid profile email', token_type: 'Bearer' });
+      expect(await introspect(tokens.refresh_token ?? '')).toMatchObject({ active: true, token_type: 'refresh_token' });
+      expect(await introspect('not-a-token')).toEqual({ active: false });
+
+      const service = await readJson<TokenAnswer>(await token({ grant_type: 'client_credentials', scope: 'api:read' }, auth));
+      const json = await fetch(`${base}/api/oauth/introspect`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${service.access_token}` }, body: JSON.stringify({ token: tokens.access_token }) });
+      expect(await json.json()).toMatchObject({ active: true, scope: 'openid profile email', client_id: client.client_id, exp: expect.any(Number) });
+      const unauthenticated = await fetch(`${base}/api/oauth/introspect`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: tokens.access_token }) });
+      expect(unauthenticated.status).toBe(401);
+
+      const info = await fetch(`${base}/oauth/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+      expect(await info.json()).toEqual({ sub: admin.claims.user_id, preferred_username: admin.claims.username, name: 'Ada Lovelace', given_name: 'Ada', family_name: 'Lovelace', updated_at: expect.any(Number), email: admin.claims.email, email_verified: true });
+      expect((await fetch(`${base}/oauth/userinfo`, { headers: { authorization: `Bearer ${service.access_token}` } })).status).toBe(401);
+
+      const revoke = (tokenValue: string) => fetch(`${base}/oauth/revoke`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...auth }, body: new URLSearchParams({ token: tokenValue }) });
+      expect((await revoke(service.access_token)).status).toBe(200);
+      expect(await introspect(service.access_token)).toEqual({ active: false });
+      expect((await revoke(tokens.refresh_token ?? '')).status).toBe(200);
+      expect(await introspect(tokens.access_token)).toEqual({ active: false });
+      expect((await fetch(`${base}/oauth/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } })).status).toBe(401);
+      expect((await revoke('unknown')).status).toBe(200);
+    });
+  });
+
+  it('serves discovery per tenant with the tenant issuer and only what exists', async () => {
+    const tenant = directory.defaultTenant;
+    const byQuery = await readJson<Record<string, unknown>>(await fetch(`${base}/.well-known/openid-configuration?tenant_id=${tenant.id}`));
+    const byIssuer = await readJson<Record<string, unknown>>(await fetch(`${base}/oauth/tenants/${tenant.id}/.well-known/openid-configuration`));
+    expect(byIssuer).toEqual(byQuery);
+    expect(byQuery).toMatchObject({
+      issuer: `${PUBLIC_URL}/oauth/tenants/${tenant.id}`,
+      token_endpoint: `${PUBLIC_URL}/oauth/token`,
+      jwks_uri: `${PUBLIC_URL}/.well-known/jwks.json?tenant_id=${tenant.id}`,
+      grant_types_supported: expect.arrayContaining(['client_credentials', 'refresh_token']),
+      authorization_response_iss_parameter_supported: true,
+    });
+    expect(byQuery['token_endpoint_auth_signing_alg_values_supported']).not.toContain('HS256');
+    expect((await fetch(`${base}/.well-known/openid-configuration?tenant_id=${randomUUID()}`)).status).toBe(404);
   });
 });
