@@ -1,5 +1,6 @@
 import { CreateAuthSchema1764000000000 } from './lib/auth-schema.migration';
 import { OAuthProtocolState1796004126464 } from './lib/oauth-state.migration';
+import { WebauthnChallenges1796004262193 } from './lib/webauthn-challenges.migration';
 
 export { DirectoryClient } from './lib/directory.client';
 export type { CallContext, DirectoryClientOptions } from './lib/directory.client';
@@ -12,5 +13,12 @@ export { RevokedAccessTokenRepository, SeenJtiRepository } from './lib/seen-jti.
 export { SigningKeyRepository } from './lib/signing-key.repository';
 export type { StoredSigningKey } from './lib/signing-key.repository';
 
+export { WebauthnChallengeRepository } from './lib/webauthn-challenge.repository';
+export type { WebauthnCeremony, WebauthnChallenge } from './lib/webauthn-challenge.repository';
+export { WebauthnChallenges1796004262193 } from './lib/webauthn-challenges.migration';
+
 /** auth-server's migrations, in order (schema `auth`). */
 export const AUTH_MIGRATIONS = [CreateAuthSchema1764000000000, OAuthProtocolState1796004126464];
+
+/** The passkey ceremonies' table (schema `auth`), after AUTH_MIGRATIONS. */
+export const WEBAUTHN_MIGRATIONS = [WebauthnChallenges1796004262193];

@@ -13,4 +13,6 @@ export type { ActiveSigningKey, KeyedTenant } from './lib/signing-keys/signing-k
 export { TokenSignerService } from './lib/signing-keys/token-signer.service';
 export { longestJwtLifetimeOf, TenantLookupService } from './lib/tenants/tenant-lookup.service';
 export { CurrentRequest, requestMetaOf } from './lib/http/request-meta';
+export { LoginCompletionService } from './lib/login/login-completion.service';
+export { LoginResponse } from './lib/issuing/token.response.dto';
 export type { RequestMeta } from './lib/http/request-meta';

@@ -32,3 +32,5 @@ export { TenantsRepository } from './lib/tenants.repository';
 export type { NewTenant, TenantChanges, TenantRecord } from './lib/tenants.repository';
 export { ApiKeysRepository } from './lib/api-keys.repository';
 export type { ApiKeyCredential, ApiKeyRecord } from './lib/api-keys.repository';
+export { WebauthnCredentialsRepository } from './lib/webauthn-credentials.repository';
+export type { CounterUpdate, NewWebauthnCredential, WebauthnCredentialRecord } from './lib/webauthn-credentials.repository';

@@ -1,5 +1,25 @@
-export { DIRECTORY_INTERNAL_ROUTES, VerifyApiKeyRequest, VerifyPasswordRequest, VerifySecondFactorRequest } from './lib/directory-internal-api';
-export type { ApiKeyTenantResponse, IdentityClaims, IdentityResponse, TenantResponse, TenantTokenLifetimes } from './lib/directory-internal-api';
+export {
+  AddWebauthnCredentialRequest,
+  DIRECTORY_INTERNAL_ROUTES,
+  MAX_WEBAUTHN_COUNTER,
+  RecordWebauthnUseRequest,
+  VerifyApiKeyRequest,
+  VerifyPasswordRequest,
+  VerifySecondFactorRequest,
+  WEBAUTHN_DEVICE_TYPES,
+  WEBAUTHN_TRANSPORTS,
+} from './lib/directory-internal-api';
+export type {
+  ApiKeyTenantResponse,
+  IdentityClaims,
+  IdentityResponse,
+  TenantResponse,
+  TenantTokenLifetimes,
+  WebauthnCredentialListResponse,
+  WebauthnCredentialResponse,
+  WebauthnDeviceType,
+  WebauthnTransport,
+} from './lib/directory-internal-api';
 export {
   ApplicationSessionPolicyRequest,
   CreateSessionRequest,

@@ -1,4 +1,14 @@
-import { DIRECTORY_INTERNAL_ROUTES, IdentityResponse, TenantResponse, VerifyPasswordRequest, VerifySecondFactorRequest } from '@sigma/shared/contracts-internal';
+import {
+  AddWebauthnCredentialRequest,
+  DIRECTORY_INTERNAL_ROUTES,
+  IdentityResponse,
+  RecordWebauthnUseRequest,
+  TenantResponse,
+  VerifyPasswordRequest,
+  VerifySecondFactorRequest,
+  WebauthnCredentialListResponse,
+  WebauthnCredentialResponse,
+} from '@sigma/shared/contracts-internal';
 import { directoryErrorOf, directoryUnavailable } from './directory-error';
 
 export interface DirectoryClientOptions {
@@ -46,6 +56,27 @@ export class DirectoryClient {
   /** A tenant by id or by slug (`default`); NOT_FOUND when there is none. */
   tenant(idOrSlug: string, context: CallContext = {}): Promise<TenantResponse> {
     return this.call<TenantResponse>('GET', DIRECTORY_INTERNAL_ROUTES.tenant(idOrSlug), context);
+  }
+
+  /** Stores a verified passkey; CONFLICT when its credential id is registered already. */
+  addWebauthnCredential(request: AddWebauthnCredentialRequest, context: CallContext = {}): Promise<WebauthnCredentialResponse> {
+    return this.call<WebauthnCredentialResponse>('POST', DIRECTORY_INTERNAL_ROUTES.webauthnCredentials, context, request);
+  }
+
+  /** The passkeys of the user an id or a username names in a tenant (none, `user_id: null`, for an unknown user). */
+  webauthnCredentialsOf(tenantId: string, who: { userId: string } | { username: string }, context: CallContext = {}): Promise<WebauthnCredentialListResponse> {
+    const query = new URLSearchParams({ tenant_id: tenantId, ...('userId' in who ? { user_id: who.userId } : { username: who.username }) });
+    return this.call<WebauthnCredentialListResponse>('GET', `${DIRECTORY_INTERNAL_ROUTES.webauthnCredentials}?${query.toString()}`, context);
+  }
+
+  /** A passkey by credential id in a tenant; NOT_FOUND when there is none. */
+  webauthnCredential(tenantId: string, credentialId: string, context: CallContext = {}): Promise<WebauthnCredentialResponse> {
+    return this.call<WebauthnCredentialResponse>('GET', `${DIRECTORY_INTERNAL_ROUTES.webauthnCredential(credentialId)}?tenant_id=${encodeURIComponent(tenantId)}`, context);
+  }
+
+  /** Records a verified assertion (CONFLICT when the counter did not increase) and answers the user's claims. */
+  recordWebauthnUse(credentialId: string, request: RecordWebauthnUseRequest, context: CallContext = {}): Promise<IdentityResponse> {
+    return this.call<IdentityResponse>('POST', DIRECTORY_INTERNAL_ROUTES.webauthnCredentialUse(credentialId), context, request);
   }
 
   private async call<T>(method: 'GET' | 'POST', path: string, context: CallContext, body?: object): Promise<T> {

@@ -1,19 +1,28 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AUTH_MIGRATIONS, DirectoryClient, DirectoryClientSettings } from '@sigma/auth/data-access';
+import { AUTH_MIGRATIONS, DirectoryClient, DirectoryClientSettings, WEBAUTHN_MIGRATIONS } from '@sigma/auth/data-access';
 import { AuthClientsModule, CLIENT_REGISTRY_MIGRATIONS } from '@sigma/auth/feature-clients';
 import { AuthOAuthModule, OAuthSettings } from '@sigma/auth/feature-oauth';
 import { AuthTokensModule, TokenSettings } from '@sigma/auth/feature-tokens';
+import { decoyKeyOf, relyingPartyOf, WebauthnModule, WebauthnSettings } from '@sigma/auth/feature-webauthn';
 import { ServiceDefinition } from '@sigma/shared/feature-service-host';
 import { AccessTokenModule, AccessTokenSettings } from '@sigma/shared/util-auth';
 import { decodeKey, SecretBox, SecretsEncryptionSettings } from '@sigma/shared/util-crypto';
 
-const settings = { tokens: TokenSettings, directory: DirectoryClientSettings, secrets: SecretsEncryptionSettings, access: AccessTokenSettings, oauth: OAuthSettings };
+const settings = {
+  tokens: TokenSettings,
+  directory: DirectoryClientSettings,
+  secrets: SecretsEncryptionSettings,
+  access: AccessTokenSettings,
+  oauth: OAuthSettings,
+  webauthn: WebauthnSettings,
+};
 type AuthServerConfig = {
   tokens: TokenSettings;
   directory: DirectoryClientSettings;
   secrets: SecretsEncryptionSettings;
   access: AccessTokenSettings;
   oauth: OAuthSettings;
+  webauthn: WebauthnSettings;
 };
 
 const SECONDS_PER_DAY = 86400;
@@ -39,6 +48,10 @@ class AuthServerModule {
           nonceSecret: decodeKey(config.secrets.SECRETS_ENCRYPTION_KEY),
           requireDpopNonce: config.oauth.DPOP_REQUIRE_NONCE,
         }),
+        WebauthnModule.with({
+          relyingParty: relyingPartyOf(config.webauthn, config.tokens.PUBLIC_URL),
+          decoyKey: decoyKeyOf(decodeKey(config.secrets.SECRETS_ENCRYPTION_KEY)),
+        }),
       ],
     };
   }
@@ -49,7 +62,7 @@ export const authServer: ServiceDefinition<typeof settings> = {
   name: 'auth-server',
   defaultPort: 3001,
   schema: 'auth',
-  migrations: [...AUTH_MIGRATIONS, ...CLIENT_REGISTRY_MIGRATIONS],
+  migrations: [...AUTH_MIGRATIONS, ...CLIENT_REGISTRY_MIGRATIONS, ...WEBAUTHN_MIGRATIONS],
   settings,
   edge: false,
   openApi: { title: 'Sigma IAM authorization server', description: 'OAuth 2.1 and OpenID Connect endpoints, login APIs, passkeys and social login.' },

@@ -37,7 +37,8 @@ export class AuthTokensModule {
         RefreshTokenService,
         AuthHousekeepingService,
       ],
-      exports: [AUTH_TOKENS_OPTIONS, CLOCK, TenantLookupService, SigningKeyService, TokenSignerService, TokenIssuerService, LoginSessionService, RefreshTokenService],
+      // Other login methods (passkeys, ...) finish their logins through LoginCompletionService.
+      exports: [AUTH_TOKENS_OPTIONS, CLOCK, TenantLookupService, SigningKeyService, TokenSignerService, TokenIssuerService, LoginSessionService, RefreshTokenService, LoginCompletionService],
     };
   }
 }

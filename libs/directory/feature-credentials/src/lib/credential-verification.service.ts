@@ -64,7 +64,8 @@ export class CredentialVerificationService implements OnModuleInit {
     const identity = await credentials.identityOf(account.tenantId, account.userId);
     if (!identity) throw new DomainError(ErrorKind.INVALID_CREDENTIALS, INVALID);
     // With a second factor enrolled the login is complete only after it: last_login waits for it.
-    const complete = !identity.mfa.totp && !identity.mfa.webauthn;
+    // Passkeys are a sign-in method of their own (ADR 22), not a second factor of password logins.
+    const complete = !identity.mfa.totp;
     const lastLogin = await credentials.recordSuccess(account.userId, { lastLogin: complete });
     return identityResponseOf({ ...identity, lastLogin });
   }

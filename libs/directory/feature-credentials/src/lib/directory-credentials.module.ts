@@ -3,15 +3,18 @@ import { TenantScope } from '@sigma/directory/data-access';
 import { DataSource } from 'typeorm';
 import { CredentialVerificationService } from './credential-verification.service';
 import { InternalCredentialsController } from './internal-credentials.controller';
+import { InternalWebauthnCredentialsController } from './internal-webauthn-credentials.controller';
 import { MfaEnrolmentController } from './mfa-enrolment.controller';
 import { MfaEnrolmentService } from './mfa-enrolment.service';
+import { WebauthnCredentialsService } from './webauthn-credentials.service';
 
-/** MFA enrolment and the internal credential-verification API for auth-server. */
+/** MFA enrolment, the internal credential-verification API and the passkey store for auth-server. */
 @Module({
-  controllers: [InternalCredentialsController, MfaEnrolmentController],
+  controllers: [InternalCredentialsController, InternalWebauthnCredentialsController, MfaEnrolmentController],
   providers: [
     CredentialVerificationService,
     MfaEnrolmentService,
+    WebauthnCredentialsService,
     { provide: TenantScope, useFactory: (dataSource: DataSource) => new TenantScope(dataSource), inject: [DataSource] },
   ],
 })

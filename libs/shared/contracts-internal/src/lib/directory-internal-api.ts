@@ -1,4 +1,4 @@
-import { IsOptional, IsString, IsUUID, Length, Matches, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 /**
  * user-directory's internal API for auth-server (ARCHITECTURE.md): never routed by the gateway.
@@ -19,6 +19,21 @@ export const DIRECTORY_INTERNAL_ROUTES = {
   verifyApiKey: '/internal/v1/api-keys/verify',
   /** GET → TenantResponse, by id or slug (`default`). */
   tenant: (idOrSlug: string) => `/internal/v1/tenants/${encodeURIComponent(idOrSlug)}`,
+  /**
+   * WebAuthn credentials (passkeys). POST AddWebauthnCredentialRequest → 201 WebauthnCredentialResponse
+   * (409 CONFLICT when the credential id is registered already); GET `?tenant_id=&user_id=` or
+   * `?tenant_id=&username=` → WebauthnCredentialListResponse (an unknown user: `user_id: null`, no credentials).
+   */
+  webauthnCredentials: '/internal/v1/webauthn/credentials',
+  /** GET `?tenant_id=` → WebauthnCredentialResponse; 404 when the tenant has no such credential. */
+  webauthnCredential: (credentialId: string) => `/internal/v1/webauthn/credentials/${encodeURIComponent(credentialId)}`,
+  /**
+   * POST RecordWebauthnUseRequest → IdentityResponse: a verified assertion. The signature counter is
+   * raised atomically (409 CONFLICT when it did not increase: a possibly cloned authenticator), the
+   * credential's last use and the user's last_login are recorded; 403 for a disabled account or
+   * suspended tenant; 404 for an unknown credential.
+   */
+  webauthnCredentialUse: (credentialId: string) => `/internal/v1/webauthn/credentials/${encodeURIComponent(credentialId)}/use`,
 } as const;
 
 export class VerifyPasswordRequest {
@@ -79,7 +94,7 @@ export interface IdentityClaims {
   is_active: boolean;
   roles: string[];
   permissions: string[];
-  /** Second factors the user has enrolled; a login with any of them needs the MFA step. */
+  /** Factors the user has enrolled: with `totp`, a password login needs the MFA step; `webauthn`: the user has passkeys (a sign-in method of their own, ADR 22). */
   mfa: { totp: boolean; webauthn: boolean };
   last_login: string | null;
   /** ISO 8601; optional so older directories stay compatible (login answers show null without them). */
@@ -112,4 +127,87 @@ export interface TenantResponse {
 export interface ApiKeyTenantResponse {
   key_id: string;
   tenant: { id: string; name: string; slug: string };
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+/** The largest signature counter (32 bits, WebAuthn §6.1). */
+export const MAX_WEBAUTHN_COUNTER = 4294967295;
+/** Authenticator transports as WebAuthn Level 3 names them. */
+export const WEBAUTHN_TRANSPORTS = ['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb'] as const;
+export type WebauthnTransport = (typeof WEBAUTHN_TRANSPORTS)[number];
+export const WEBAUTHN_DEVICE_TYPES = ['singleDevice', 'multiDevice'] as const;
+export type WebauthnDeviceType = (typeof WEBAUTHN_DEVICE_TYPES)[number];
+
+/** A verified registration: the credential as the authenticator created it (binary fields base64url). */
+export class AddWebauthnCredentialRequest {
+  @IsUUID()
+  tenant_id!: string;
+
+  @IsUUID()
+  user_id!: string;
+
+  /** At most 1023 bytes (WebAuthn §5.8.3). */
+  @Matches(BASE64URL, { message: 'credential_id must be base64url' })
+  @Length(16, 1364)
+  credential_id!: string;
+
+  /** The COSE public key. */
+  @Matches(BASE64URL, { message: 'public_key must be base64url' })
+  @Length(16, 4096)
+  public_key!: string;
+
+  @IsInt()
+  @Min(0)
+  @Max(MAX_WEBAUTHN_COUNTER)
+  counter!: number;
+
+  @IsArray()
+  @ArrayMaxSize(WEBAUTHN_TRANSPORTS.length)
+  @IsIn(WEBAUTHN_TRANSPORTS, { each: true })
+  transports!: WebauthnTransport[];
+
+  @IsIn(WEBAUTHN_DEVICE_TYPES)
+  device_type!: WebauthnDeviceType;
+
+  @IsBoolean()
+  backed_up!: boolean;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  name?: string;
+}
+
+/** A verified assertion with the counter the authenticator reported. */
+export class RecordWebauthnUseRequest {
+  @IsUUID()
+  tenant_id!: string;
+
+  @IsInt()
+  @Min(0)
+  @Max(MAX_WEBAUTHN_COUNTER)
+  counter!: number;
+
+  @IsBoolean()
+  backed_up!: boolean;
+}
+
+export interface WebauthnCredentialResponse {
+  credential_id: string;
+  user_id: string;
+  tenant_id: string;
+  public_key: string;
+  counter: number;
+  transports: WebauthnTransport[];
+  device_type: WebauthnDeviceType | null;
+  backed_up: boolean;
+  name: string | null;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface WebauthnCredentialListResponse {
+  /** The user the query named; null when the tenant has no such user. */
+  user_id: string | null;
+  credentials: WebauthnCredentialResponse[];
 }

@@ -19,8 +19,8 @@ export interface PasswordLogin {
 
 /**
  * The password step of a direct login. The directory checks the password (and owns lockout and
- * the equal treatment of unknown users); a user with a second factor enrolled gets a pending MFA
- * login instead of tokens.
+ * the equal treatment of unknown users); a user with TOTP enrolled gets a pending MFA login instead
+ * of tokens. Passkeys are a sign-in method of their own (ADR 22), not a second factor here.
  */
 @Injectable()
 export class PasswordLoginService {
@@ -38,7 +38,7 @@ export class PasswordLoginService {
     );
     if (!claims.is_active) throw AuthErrors.accountDisabled();
     const response =
-      claims.mfa.totp || claims.mfa.webauthn ? await this.mfa.begin(claims, clientId, DIRECT_LOGIN_SCOPE) : await this.completion.complete(claims, { clientId, scope: DIRECT_LOGIN_SCOPE, amr: amrOf() }, context);
+      claims.mfa.totp ? await this.mfa.begin(claims, clientId, DIRECT_LOGIN_SCOPE) : await this.completion.complete(claims, { clientId, scope: DIRECT_LOGIN_SCOPE, amr: amrOf() }, context);
     return { response, claims, clientId };
   }
 }
