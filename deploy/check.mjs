@@ -44,6 +44,7 @@ const SETTINGS_FILES = [
   'libs/auth/feature-tokens/src/lib/token.settings.ts',
   'libs/auth/data-access/src/lib/directory-client.settings.ts',
   'libs/auth/feature-oauth/src/lib/oauth.settings.ts',
+  'libs/auth/feature-webauthn/src/lib/settings/webauthn.settings.ts',
 ];
 const READERS = {
   HttpSettings: APPS,
@@ -55,6 +56,7 @@ const READERS = {
   TokenSettings: ['auth-server'],
   DirectoryClientSettings: ['auth-server'],
   OAuthSettings: ['auth-server'],
+  WebauthnSettings: ['auth-server'],
 };
 
 const problems = [];
