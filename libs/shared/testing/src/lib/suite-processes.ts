@@ -121,8 +121,12 @@ export interface DistributedSuite {
   stop(): Promise<void>;
 }
 
-/** The five apps as separate processes against the given database and broker. */
-export async function startDistributedSuite(databaseUrl: string, brokers: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<DistributedSuite> {
+/**
+ * The five apps as separate processes against the given database and broker. `publicHost` names
+ * the gateway in PUBLIC_URL (default 127.0.0.1); browser tests of WebAuthn need `localhost`, as
+ * browsers refuse an IP address as relying party id.
+ */
+export async function startDistributedSuite(databaseUrl: string, brokers: string, extraEnv: NodeJS.ProcessEnv = {}, options: { publicHost?: string } = {}): Promise<DistributedSuite> {
   const base: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,
@@ -139,7 +143,7 @@ export async function startDistributedSuite(databaseUrl: string, brokers: string
   // Every process knows where the others are, and the public URL (the gateway) issuers derive from.
   const env: NodeJS.ProcessEnv = {
     ...base,
-    PUBLIC_URL: urlOf('admin-gateway'),
+    PUBLIC_URL: `http://${options.publicHost ?? '127.0.0.1'}:${ports['admin-gateway']}`,
     AUTH_SERVER_URL: urlOf('auth-server'),
     USER_DIRECTORY_URL: urlOf('user-directory'),
     SESSION_SERVICE_URL: urlOf('session-service'),

@@ -42,7 +42,7 @@ export class PasskeyRegistrationService {
     const options = await generateRegistrationOptions({
       rpName: rp.name,
       rpID: rp.id,
-      userName: query.username?.trim() ?? user.username,
+      userName: query.username !== undefined && query.username.trim().toLowerCase() === user.email.toLowerCase() ? user.email : user.username,
       userID: userHandleBytesOf(userId),
       userDisplayName: displayNameOf(user),
       challenge: this.challenges.newChallenge(),
