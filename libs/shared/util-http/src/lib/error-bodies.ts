@@ -137,7 +137,8 @@ export function renderError(family: RouteFamily, error: NormalizedError, context
   if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
   if (status === 401 && (family === RouteFamily.OAUTH || family === RouteFamily.TENANT_API)) {
     const code = error.oauthError ?? OAUTH_CODES[error.kind];
-    headers['www-authenticate'] = `Bearer error="${code}"`;
+    // A failed client authentication challenges with the client's scheme (RFC 6749 §5.2), not Bearer.
+    headers['www-authenticate'] = code === 'invalid_client' ? 'Basic realm="sigma-iam"' : `Bearer error="${code}"`;
   }
   return { status, headers, body: BODY_BUILDERS[family](error, context) };
 }
