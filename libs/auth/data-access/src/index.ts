@@ -1,7 +1,10 @@
 import { CreateAuthSchema1764000000000 } from './lib/auth-schema.migration';
 import { OAuthProtocolState1796004126464 } from './lib/oauth-state.migration';
 import { WebauthnChallenges1796004262193 } from './lib/webauthn-challenges.migration';
+import { ContextualTokens1796004342380 } from './lib/contextual-tokens.migration';
 
+export { ContextualTokenRepository } from './lib/contextual-token.repository';
+export type { ContextualTokenRecord } from './lib/contextual-token.repository';
 export { DirectoryClient } from './lib/directory.client';
 export type { CallContext, DirectoryClientOptions } from './lib/directory.client';
 export { DirectoryClientSettings } from './lib/directory-client.settings';
@@ -18,7 +21,7 @@ export type { WebauthnCeremony, WebauthnChallenge } from './lib/webauthn-challen
 export { WebauthnChallenges1796004262193 } from './lib/webauthn-challenges.migration';
 
 /** auth-server's migrations, in order (schema `auth`). */
-export const AUTH_MIGRATIONS = [CreateAuthSchema1764000000000, OAuthProtocolState1796004126464];
+export const AUTH_MIGRATIONS = [CreateAuthSchema1764000000000, OAuthProtocolState1796004126464, ContextualTokens1796004342380];
 
 /** The passkey ceremonies' table (schema `auth`), after AUTH_MIGRATIONS. */
 export const WEBAUTHN_MIGRATIONS = [WebauthnChallenges1796004262193];

@@ -28,6 +28,8 @@ export { authenticateClient, clientAuthenticationOf, JWT_BEARER_ASSERTION_TYPE }
 export type { ClientCredentialSources, PresentedClientAuthentication } from './lib/client-authentication';
 export { FAPI2_AUTHORIZATION_CODE_TTL_SECONDS } from './lib/client-registration';
 export { ClientRegistry } from './lib/client-registry.service';
+export { ApiKeyTenantOf, TenantApiKey, TenantApiKeyGuard } from './lib/tenant-api-key.guard';
+export type { ApiKeySource } from './lib/tenant-api-key.guard';
 export type { ListedClient, RegisteredClient } from './lib/client-registry.service';
 export { CLIENT_REGISTRY_MIGRATIONS, recordSignIn } from '@sigma/auth/data-access-clients';
-export type { ClientRecord, ClientSignIn, GrantType, TokenEndpointAuthMethod } from '@sigma/auth/data-access-clients';
+export type { ApiKeyTenant, ClientRecord, ClientSignIn, GrantType, TokenEndpointAuthMethod } from '@sigma/auth/data-access-clients';

@@ -1,1 +1,2 @@
 export { DirectoryCredentialsModule } from './lib/directory-credentials.module';
+export { identityResponseOf } from './lib/identity-claims';

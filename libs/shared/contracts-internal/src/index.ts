@@ -1,8 +1,10 @@
 export {
   AddWebauthnCredentialRequest,
   DIRECTORY_INTERNAL_ROUTES,
+  IdentifierUserRequest,
   MAX_WEBAUTHN_COUNTER,
   RecordWebauthnUseRequest,
+  RegisterUserRequest,
   VerifyApiKeyRequest,
   VerifyPasswordRequest,
   VerifySecondFactorRequest,
@@ -11,6 +13,7 @@ export {
 } from './lib/directory-internal-api';
 export type {
   ApiKeyTenantResponse,
+  IdentifierUserResponse,
   IdentityClaims,
   IdentityResponse,
   TenantResponse,

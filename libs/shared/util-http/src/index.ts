@@ -11,3 +11,4 @@ export { createRequestObserver } from './lib/request-observer';
 export type { RequestObserverOptions, RequestSample } from './lib/request-observer';
 export { hasPathPrefix, RouteFamily, routeFamilyOf } from './lib/route-family';
 export { createValidationPipe } from './lib/validation';
+export { IpAllowList } from './lib/ip-allow-list';

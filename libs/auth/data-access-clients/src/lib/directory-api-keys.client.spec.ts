@@ -36,7 +36,7 @@ describe('DirectoryApiKeyClient against a directory stand-in', () => {
   it('answers the tenant of a valid key, sending the key in the contract body', async () => {
     const tenantId = randomUUID();
     respond = (_req, _body, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ key_id: 'k1', tenant: { id: tenantId, name: 'Acme', slug: 'acme' } }));
-    await expect(client().verify(KEY)).resolves.toEqual({ keyId: 'k1', tenantId, tenantName: 'Acme', tenantSlug: 'acme' });
+    await expect(client().verify(KEY)).resolves.toEqual({ keyId: 'k1', tenantId, tenantName: 'Acme', tenantSlug: 'acme', ipAllowList: [] });
     expect(received.at(-1)).toEqual({ path: DIRECTORY_INTERNAL_ROUTES.verifyApiKey, body: JSON.stringify({ api_key: KEY }) });
   });
 

@@ -14,6 +14,8 @@ export interface ApiKeyTenant {
   tenantId: string;
   tenantName: string;
   tenantSlug: string;
+  /** Addresses and CIDR ranges API-key calls may come from; empty: any. */
+  ipAllowList: string[];
 }
 
 const MIN_KEY_LENGTH = 16;
@@ -67,6 +69,6 @@ export class DirectoryApiKeyClient {
       throw unavailable(error);
     }
     if (typeof body?.tenant?.id !== 'string') throw unavailable();
-    return { keyId: body.key_id, tenantId: body.tenant.id, tenantName: body.tenant.name, tenantSlug: body.tenant.slug };
+    return { keyId: body.key_id, tenantId: body.tenant.id, tenantName: body.tenant.name, tenantSlug: body.tenant.slug, ipAllowList: body.ip_allow_list ?? [] };
   }
 }

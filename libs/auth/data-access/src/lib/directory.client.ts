@@ -1,8 +1,11 @@
 import {
   AddWebauthnCredentialRequest,
   DIRECTORY_INTERNAL_ROUTES,
+  IdentifierUserRequest,
+  IdentifierUserResponse,
   IdentityResponse,
   RecordWebauthnUseRequest,
+  RegisterUserRequest,
   TenantResponse,
   VerifyPasswordRequest,
   VerifySecondFactorRequest,
@@ -77,6 +80,16 @@ export class DirectoryClient {
   /** Records a verified assertion (CONFLICT when the counter did not increase) and answers the user's claims. */
   recordWebauthnUse(credentialId: string, request: RecordWebauthnUseRequest, context: CallContext = {}): Promise<IdentityResponse> {
     return this.call<IdentityResponse>('POST', DIRECTORY_INTERNAL_ROUTES.webauthnCredentialUse(credentialId), context, request);
+  }
+
+  /** Self-registration: the new user's claims (400 password policy, 409 taken email, 403 privileged role). */
+  registerUser(request: RegisterUserRequest, context: CallContext = {}): Promise<IdentityResponse> {
+    return this.call<IdentityResponse>('POST', DIRECTORY_INTERNAL_ROUTES.registerUser, context, request);
+  }
+
+  /** The user a tenant's identifier names, created on first use. */
+  identifierUser(request: IdentifierUserRequest, context: CallContext = {}): Promise<IdentifierUserResponse> {
+    return this.call<IdentifierUserResponse>('POST', DIRECTORY_INTERNAL_ROUTES.identifierUser, context, request);
   }
 
   private async call<T>(method: 'GET' | 'POST', path: string, context: CallContext, body?: object): Promise<T> {

@@ -40,6 +40,32 @@ interface TokenRow {
   dpop_jkt: string | null;
 }
 
+interface FamilyRow {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  client_id: string;
+  scope: string;
+  auth_time: Date;
+  amr: string[];
+  revoked_at: Date | null;
+  dpop_jkt: string | null;
+}
+
+function familyOf(row: FamilyRow): RefreshTokenFamily {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    userId: row.user_id,
+    clientId: row.client_id,
+    scope: row.scope,
+    authTime: row.auth_time,
+    amr: row.amr,
+    revokedAt: row.revoked_at,
+    dpopJkt: row.dpop_jkt,
+  };
+}
+
 /** Refresh-token families and tokens; calls run in the caller's transaction. */
 export class RefreshTokenRepository {
   constructor(private readonly manager: EntityManager) {}
@@ -91,6 +117,28 @@ export class RefreshTokenRepository {
         dpopJkt: row.dpop_jkt,
       },
     };
+  }
+
+  /** A family of the tenant by id, with the expiry of its current (not yet exchanged) token; undefined when unknown. */
+  async findFamily(tenantId: string, familyId: string): Promise<{ family: RefreshTokenFamily; expiresAt: Date | null } | undefined> {
+    const rows: Array<FamilyRow & { expires_at: Date | null }> = await this.manager.query(
+      `SELECT f.id, f.tenant_id, f.user_id, f.client_id, f.scope, f.auth_time, f.amr, f.revoked_at, f.dpop_jkt,
+              (SELECT max(t.expires_at) FROM auth.refresh_tokens t WHERE t.family_id = f.id AND t.rotated_at IS NULL) AS expires_at
+       FROM auth.refresh_token_families f WHERE f.tenant_id = $1 AND f.id = $2`,
+      [tenantId, familyId],
+    );
+    const row = rows[0];
+    return row && { family: familyOf(row), expiresAt: row.expires_at };
+  }
+
+  /** The user's families that are not revoked, locked until the transaction ends. */
+  async activeFamiliesOf(tenantId: string, userId: string): Promise<RefreshTokenFamily[]> {
+    const rows: FamilyRow[] = await this.manager.query(
+      `SELECT f.id, f.tenant_id, f.user_id, f.client_id, f.scope, f.auth_time, f.amr, f.revoked_at, f.dpop_jkt
+       FROM auth.refresh_token_families f WHERE f.tenant_id = $1 AND f.user_id = $2 AND f.revoked_at IS NULL FOR UPDATE`,
+      [tenantId, userId],
+    );
+    return rows.map(familyOf);
   }
 
   /** Marks the token exchanged; false when it already was. */

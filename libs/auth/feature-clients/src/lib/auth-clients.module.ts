@@ -30,7 +30,7 @@ export class AuthClientsModule {
         TenantApiKeyGuard,
         { provide: DirectoryApiKeyClient, useValue: new DirectoryApiKeyClient({ baseUrl: options.userDirectoryUrl, timeoutMs: options.directoryTimeoutMs }) },
       ],
-      exports: [ClientRegistry],
+      exports: [ClientRegistry, TenantApiKeyGuard, DirectoryApiKeyClient],
     };
   }
 }

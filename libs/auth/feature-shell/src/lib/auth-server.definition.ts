@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AUTH_MIGRATIONS, DirectoryClient, DirectoryClientSettings, WEBAUTHN_MIGRATIONS } from '@sigma/auth/data-access';
 import { AuthClientsModule, CLIENT_REGISTRY_MIGRATIONS } from '@sigma/auth/feature-clients';
 import { AuthOAuthModule, OAuthSettings } from '@sigma/auth/feature-oauth';
+import { AuthLoginApisModule, LoginApisSettings } from '@sigma/auth/feature-login-apis';
 import { AuthTokensModule, TokenSettings } from '@sigma/auth/feature-tokens';
 import { decoyKeyOf, relyingPartyOf, WebauthnModule, WebauthnSettings } from '@sigma/auth/feature-webauthn';
 import { ServiceDefinition } from '@sigma/shared/feature-service-host';
@@ -15,6 +16,7 @@ const settings = {
   access: AccessTokenSettings,
   oauth: OAuthSettings,
   webauthn: WebauthnSettings,
+  loginApis: LoginApisSettings,
 };
 type AuthServerConfig = {
   tokens: TokenSettings;
@@ -23,6 +25,7 @@ type AuthServerConfig = {
   access: AccessTokenSettings;
   oauth: OAuthSettings;
   webauthn: WebauthnSettings;
+  loginApis: LoginApisSettings;
 };
 
 const SECONDS_PER_DAY = 86400;
@@ -52,6 +55,7 @@ class AuthServerModule {
           relyingParty: relyingPartyOf(config.webauthn, config.tokens.PUBLIC_URL),
           decoyKey: decoyKeyOf(decodeKey(config.secrets.SECRETS_ENCRYPTION_KEY)),
         }),
+        AuthLoginApisModule.with({ publicUrl: config.tokens.PUBLIC_URL, contextualTokenMaxSeconds: config.loginApis.CONTEXTUAL_TOKEN_MAX_SECONDS }),
       ],
     };
   }

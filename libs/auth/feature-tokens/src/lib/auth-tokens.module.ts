@@ -20,7 +20,7 @@ export class AuthTokensModule {
   static with(options: AuthTokensOptions): DynamicModule {
     return {
       module: AuthTokensModule,
-      // Global: the OAuth endpoints (feature-oauth) issue tokens with these services.
+      // Global: the OAuth endpoints and the other login features (login APIs, passkeys, social) reuse these services.
       global: true,
       controllers: [JwksController, DirectLoginController, TokenRefreshController],
       providers: [
@@ -37,8 +37,19 @@ export class AuthTokensModule {
         RefreshTokenService,
         AuthHousekeepingService,
       ],
-      // Other login methods (passkeys, ...) finish their logins through LoginCompletionService.
-      exports: [AUTH_TOKENS_OPTIONS, CLOCK, TenantLookupService, SigningKeyService, TokenSignerService, TokenIssuerService, LoginSessionService, RefreshTokenService, LoginCompletionService],
+      // Other login methods (passkeys, login APIs, ...) finish their logins through LoginCompletionService and MfaStepService.
+      exports: [
+        AUTH_TOKENS_OPTIONS,
+        CLOCK,
+        TenantLookupService,
+        SigningKeyService,
+        TokenSignerService,
+        TokenIssuerService,
+        LoginSessionService,
+        LoginCompletionService,
+        MfaStepService,
+        RefreshTokenService,
+      ],
     };
   }
 }

@@ -17,7 +17,18 @@ export interface ApiKeyCredential {
   id: string;
   keyHash: string;
   revoked: boolean;
-  tenant: { id: string; name: string; slug: string; status: string };
+  tenant: { id: string; name: string; slug: string; status: string; ipAllowList: string[] };
+}
+
+interface CredentialRow {
+  id: string;
+  key_hash: string;
+  revoked_at: Date | null;
+  tenant_id: string;
+  name: string;
+  slug: string;
+  status: string;
+  ip_allow_list: string[];
 }
 
 interface ApiKeyRow {
@@ -71,13 +82,13 @@ export class ApiKeysRepository {
   }
 
   async findCredential(keyId: string): Promise<ApiKeyCredential | undefined> {
-    const rows: Array<{ id: string; key_hash: string; revoked_at: Date | null; tenant_id: string; name: string; slug: string; status: string }> = await this.manager.query(
-      `SELECT k.id, k.key_hash, k.revoked_at, t.id AS tenant_id, t.name, t.slug, t.status
+    const rows: CredentialRow[] = await this.manager.query(
+      `SELECT k.id, k.key_hash, k.revoked_at, t.id AS tenant_id, t.name, t.slug, t.status, t.ip_allow_list
          FROM directory.tenant_api_keys k JOIN directory.tenants t ON t.id = k.tenant_id WHERE k.id = $1`,
       [keyId],
     );
     const row = rows[0];
-    return row && { id: row.id, keyHash: row.key_hash, revoked: row.revoked_at !== null, tenant: { id: row.tenant_id, name: row.name, slug: row.slug, status: row.status } };
+    return row && { id: row.id, keyHash: row.key_hash, revoked: row.revoked_at !== null, tenant: { id: row.tenant_id, name: row.name, slug: row.slug, status: row.status, ipAllowList: row.ip_allow_list } };
   }
 
   /** Records a use; written at most once a minute per key, so busy keys cost no write per request. */

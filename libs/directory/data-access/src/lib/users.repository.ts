@@ -235,6 +235,12 @@ export class UsersRepository {
     return rows[0] && recordOf(rows[0]);
   }
 
+  /** The tenant's user with this username (case-insensitive). */
+  async findByUsername(tenantId: string, username: string): Promise<UserRecord | undefined> {
+    const rows: UserRow[] = await this.manager.query(`SELECT ${COLUMNS} FROM directory.users u WHERE u.tenant_id = $1 AND lower(u.username) = lower($2)`, [tenantId, username]);
+    return rows[0] && recordOf(rows[0]);
+  }
+
   /** Which of an email and a username another user of the tenant already has (case-insensitive). */
   async takenIdentifiers(tenantId: string, identifiers: { email?: string; username?: string }, exceptUserId?: string): Promise<Array<'email' | 'username'>> {
     if (identifiers.email === undefined && identifiers.username === undefined) return [];

@@ -69,6 +69,10 @@ export class ApiKeysService {
     const credential = await repository.findCredential(idOfHex(match[1]));
     if (!credential || !matchesTokenHash(apiKey, credential.keyHash) || credential.revoked || credential.tenant.status !== 'active') return undefined;
     await repository.touch(credential.id);
-    return { key_id: credential.id, tenant: { id: credential.tenant.id, name: credential.tenant.name, slug: credential.tenant.slug } };
+    return {
+      key_id: credential.id,
+      tenant: { id: credential.tenant.id, name: credential.tenant.name, slug: credential.tenant.slug },
+      ip_allow_list: credential.tenant.ipAllowList,
+    };
   }
 }

@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 /**
  * user-directory's internal API for auth-server (ARCHITECTURE.md): never routed by the gateway.
@@ -34,6 +34,16 @@ export const DIRECTORY_INTERNAL_ROUTES = {
    * suspended tenant; 404 for an unknown credential.
    */
   webauthnCredentialUse: (credentialId: string) => `/internal/v1/webauthn/credentials/${encodeURIComponent(credentialId)}/use`,
+  /**
+   * POST RegisterUserRequest → 201 IdentityResponse: self-registration (seed 002 `register`) with the
+   * password policy; 409 CONFLICT when the email is taken, 403 when the role holds suite permissions.
+   */
+  registerUser: '/internal/v1/users/register',
+  /**
+   * POST IdentifierUserRequest → IdentifierUserResponse: the user whose username is the identifier
+   * (seed 003 `/api/auth/create`), created without a password on first use.
+   */
+  identifierUser: '/internal/v1/users/by-identifier',
 } as const;
 
 export class VerifyPasswordRequest {
@@ -74,6 +84,44 @@ export class VerifySecondFactorRequest {
   @MinLength(6)
   @MaxLength(64)
   recovery_code?: string;
+}
+
+export class RegisterUserRequest {
+  @IsUUID()
+  tenant_id!: string;
+
+  @IsEmail()
+  @MaxLength(320)
+  email!: string;
+
+  @IsString()
+  @Length(1, 1024)
+  password!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  first_name?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  last_name?: string;
+
+  /** Name or slug of the role the user gets (the application's defaultRole). */
+  @IsString()
+  @Length(1, 100)
+  role!: string;
+}
+
+export class IdentifierUserRequest {
+  @IsUUID()
+  tenant_id!: string;
+
+  /** The tenant's own identifier of the user (its username), case-insensitive. */
+  @IsString()
+  @Length(1, 255)
+  identifier!: string;
 }
 
 export class VerifyApiKeyRequest {
@@ -124,9 +172,16 @@ export interface TenantResponse {
   token_lifetimes: TenantTokenLifetimes;
 }
 
+export interface IdentifierUserResponse extends IdentityResponse {
+  /** True when this call created the user. */
+  created: boolean;
+}
+
 export interface ApiKeyTenantResponse {
   key_id: string;
   tenant: { id: string; name: string; slug: string };
+  /** The tenant's IP allow-list (addresses and CIDR ranges); empty or absent: every address. */
+  ip_allow_list?: string[];
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;

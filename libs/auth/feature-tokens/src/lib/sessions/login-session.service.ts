@@ -22,6 +22,16 @@ export interface SessionStart {
 export interface StartedSession {
   grant: TokenGrant;
   refreshToken: string;
+  /** When the session ends unless refreshed (its refresh token's expiry). */
+  expiresAt: Date;
+}
+
+/** Whether a session still admits its tokens, and until when. */
+export interface SessionStatus {
+  active: boolean;
+  userId: string;
+  clientId: string;
+  expiresAt: Date | null;
 }
 
 /** session.revoked reasons (contracts-events) of each way a family ends. */
@@ -50,12 +60,13 @@ export class LoginSessionService {
     const now = this.clock();
     const familyId = randomUUID();
     const refreshToken = randomToken();
+    const expiresAt = expiryOf(now, input.refreshLifetimeSeconds);
     await this.dataSource.transaction(async (manager) => {
       const repository = new RefreshTokenRepository(manager);
       await repository.createFamily({ id: familyId, tenantId: input.tenantId, userId: input.userId, clientId: input.clientId, scope: input.scope, authTime: now, amr: input.amr, dpopJkt: input.dpopJkt }, now);
-      await repository.insertToken({ id: randomUUID(), familyId, tokenHash: hashToken(refreshToken), createdAt: now, expiresAt: expiryOf(now, input.refreshLifetimeSeconds) });
+      await repository.insertToken({ id: randomUUID(), familyId, tokenHash: hashToken(refreshToken), createdAt: now, expiresAt });
     });
-    return { refreshToken, grant: { clientId: input.clientId, sessionId: familyId, scope: input.scope, authTime: Math.floor(now.getTime() / 1000), amr: input.amr } };
+    return { refreshToken, expiresAt, grant: { clientId: input.clientId, sessionId: familyId, scope: input.scope, authTime: Math.floor(now.getTime() / 1000), amr: input.amr } };
   }
 
   /** Whether the session a token's `sid` names is still active (introspection and userinfo ask). */
@@ -81,6 +92,32 @@ export class LoginSessionService {
   /** Ends the session in a transaction of its own. */
   endNow(family: RefreshTokenFamily, reason: FamilyRevocationReason): Promise<boolean> {
     return this.dataSource.transaction((manager) => this.end(manager, family, reason));
+  }
+
+  /** A session of the tenant by id (the tokens' `sid`); undefined when unknown. */
+  async status(tenantId: string, sessionId: string): Promise<SessionStatus | undefined> {
+    const found = await new RefreshTokenRepository(this.dataSource.manager).findFamily(tenantId, sessionId);
+    if (!found) return undefined;
+    const active = found.family.revokedAt === null && found.expiresAt !== null && found.expiresAt > this.clock();
+    return { active, userId: found.family.userId, clientId: found.family.clientId, expiresAt: found.expiresAt };
+  }
+
+  /** Ends one session of the user by id; false when it is unknown, another user's, or already ended. */
+  async endById(tenantId: string, userId: string, sessionId: string, reason: FamilyRevocationReason): Promise<boolean> {
+    const found = await new RefreshTokenRepository(this.dataSource.manager).findFamily(tenantId, sessionId);
+    if (!found || found.family.userId !== userId) return false;
+    return this.endNow(found.family, reason);
+  }
+
+  /** Ends every session of the user (each publishes session.revoked); answers how many were active. */
+  endAllOf(tenantId: string, userId: string, reason: FamilyRevocationReason): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      let ended = 0;
+      for (const family of await new RefreshTokenRepository(manager).activeFamiliesOf(tenantId, userId)) {
+        if (await this.end(manager, family, reason)) ended += 1;
+      }
+      return ended;
+    });
   }
 }
 
