@@ -18,6 +18,5 @@ export { LoginResponse } from './lib/issuing/token.response.dto';
 export type { RequestMeta } from './lib/http/request-meta';
 export type { TokenResponse } from './lib/issuing/token.response.dto';
 export { userResponseOf } from './lib/issuing/user.response.dto';
-export { LoginCompletionService } from './lib/login/login-completion.service';
 export type { CompletedLogin, LoginGrant } from './lib/login/login-completion.service';
 export { MfaStepService } from './lib/login/mfa-step.service';

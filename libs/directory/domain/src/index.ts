@@ -1,5 +1,5 @@
 export { DIRECTORY_OPTIONS } from './lib/directory-options';
-export type { DirectoryOptions } from './lib/directory-options';
+export type { BackoffPolicy, DirectoryOptions, LoginProtection } from './lib/directory-options';
 export { SYSTEM_PERMISSIONS } from './lib/permission-catalogue';
 export type { PermissionDefinition } from './lib/permission-catalogue';
 export { generateTotpSecret, totpCodeAt, totpStepAt, totpUri, verifyTotp, TOTP_DIGITS, TOTP_PERIOD_SECONDS, TOTP_TOLERANCE_STEPS } from './lib/totp';

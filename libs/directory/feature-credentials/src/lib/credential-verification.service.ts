@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { CredentialsRepository, LoginAccount, MfaRepository } from '@sigma/directory/data-access';
+import { CredentialsRepository, LockoutPolicy, LoginAccount, MfaRepository } from '@sigma/directory/data-access';
 import { DIRECTORY_OPTIONS, DirectoryOptions, hashRecoveryCode, verifyTotp } from '@sigma/directory/domain';
 import type { IdentityResponse, VerifyPasswordRequest, VerifySecondFactorRequest } from '@sigma/shared/contracts-internal';
 import { constantTimeEqual, randomToken } from '@sigma/shared/util-crypto';
@@ -25,14 +25,19 @@ export function totpContextOf(userId: string): string {
 @Injectable()
 export class CredentialVerificationService implements OnModuleInit {
   private dummyHash?: Promise<string>;
-  private readonly unknownAccounts = new FailureThrottle(LOGIN_LOCKOUT);
-  private readonly clientIps = new FailureThrottle(CLIENT_IP_LOCKOUT);
+  private readonly accountLockout: LockoutPolicy;
+  private readonly unknownAccounts: FailureThrottle;
+  private readonly clientIps: FailureThrottle;
 
   constructor(
     private readonly dataSource: DataSource,
     @Inject(DIRECTORY_OPTIONS) private readonly options: DirectoryOptions,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.accountLockout = options.loginProtection?.account ?? LOGIN_LOCKOUT;
+    this.unknownAccounts = new FailureThrottle(this.accountLockout);
+    this.clientIps = new FailureThrottle(options.loginProtection?.clientIp ?? CLIENT_IP_LOCKOUT);
+  }
 
   onModuleInit(): void {
     void this.dummy();
@@ -134,8 +139,8 @@ export class CredentialVerificationService implements OnModuleInit {
   }
 
   private async recordFailure(credentials: CredentialsRepository, account: LoginAccount, clientIp: string | undefined): Promise<void> {
-    const result = await credentials.recordFailure(account.userId, LOGIN_LOCKOUT);
-    if (result.failedLoginCount >= LOGIN_LOCKOUT.threshold) {
+    const result = await credentials.recordFailure(account.userId, this.accountLockout);
+    if (result.failedLoginCount >= this.accountLockout.threshold) {
       this.logger.warn(
         { user_id: account.userId, tenant_id: account.tenantId, client_ip: clientIp, failed_login_count: result.failedLoginCount, locked_until: result.lockedUntil?.toISOString() },
         'account locked after repeated sign-in failures',

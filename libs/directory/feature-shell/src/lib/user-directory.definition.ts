@@ -9,9 +9,10 @@ import { AccessTokenModule, AccessTokenSettings } from '@sigma/shared/util-auth'
 import { SecretBox, SecretsEncryptionSettings } from '@sigma/shared/util-crypto';
 import { BOOTSTRAP_SETTINGS, BootstrapAdminService } from './bootstrap-admin.service';
 import { BootstrapSettings } from './bootstrap.settings';
+import { LoginProtectionSettings, loginProtectionOf } from './login-protection.settings';
 
-const settings = { bootstrap: BootstrapSettings, tokens: AccessTokenSettings, secrets: SecretsEncryptionSettings };
-type DirectoryConfig = { bootstrap: BootstrapSettings; tokens: AccessTokenSettings; secrets: SecretsEncryptionSettings };
+const settings = { bootstrap: BootstrapSettings, tokens: AccessTokenSettings, secrets: SecretsEncryptionSettings, loginProtection: LoginProtectionSettings };
+type DirectoryConfig = { bootstrap: BootstrapSettings; tokens: AccessTokenSettings; secrets: SecretsEncryptionSettings; loginProtection: LoginProtectionSettings };
 
 @Global()
 @Module({})
@@ -28,7 +29,11 @@ class UserDirectoryModule {
       module: UserDirectoryModule,
       imports: [
         AccessTokenModule.forSettings(config.tokens),
-        DirectoryOptionsModule.with({ bcryptCost: config.bootstrap.BCRYPT_COST, secretBox: SecretBox.fromEncodedKey(config.secrets.SECRETS_ENCRYPTION_KEY) }),
+        DirectoryOptionsModule.with({
+          bcryptCost: config.bootstrap.BCRYPT_COST,
+          secretBox: SecretBox.fromEncodedKey(config.secrets.SECRETS_ENCRYPTION_KEY),
+          loginProtection: loginProtectionOf(config.loginProtection),
+        }),
         DirectoryUsersModule,
         DirectoryAccessModule,
         DirectoryCredentialsModule,

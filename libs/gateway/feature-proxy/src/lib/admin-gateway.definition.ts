@@ -2,7 +2,7 @@ import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } 
 import { SwaggerModule } from '@nestjs/swagger';
 import { ServiceDefinition } from '@sigma/shared/feature-service-host';
 import { GatewayController } from './gateway.controller';
-import { GatewaySettings } from './gateway.settings';
+import { GatewaySettings, trustProxyOf } from './gateway.settings';
 import { GATEWAY_SETTINGS } from './gateway.tokens';
 import { OpenApiAggregator } from './openapi-aggregator';
 import { ProxyMiddleware } from './proxy.middleware';
@@ -37,6 +37,8 @@ export const adminGateway: ServiceDefinition<typeof settings> = {
   },
   rootModule: (config) => AdminGatewayModule.with(config.gateway),
   configure: (app, openApi) => {
+    // Only the proxies TRUST_PROXY names may tell the client address; the services trust the gateway's (ADR 0020).
+    app.set('trust proxy', trustProxyOf(app.get<GatewaySettings>(GATEWAY_SETTINGS).TRUST_PROXY));
     app.get(OpenApiAggregator).useBase(openApi as unknown as Record<string, unknown>);
     SwaggerModule.setup('docs', app, openApi, { raw: false, customSiteTitle: 'Sigma IAM API', swaggerOptions: { url: '/api/v1/openapi.json' } });
   },

@@ -1,3 +1,4 @@
+import { trustProxyOf } from './gateway.settings';
 import { withoutHopByHop } from './hop-by-hop';
 import { isSafePath, upstreamOf } from './upstream-routes';
 
@@ -41,5 +42,13 @@ describe('gateway routing', () => {
     expect(
       withoutHopByHop({ connection: 'keep-alive, x-secret-hop', 'keep-alive': 'timeout=5', 'x-secret-hop': '1', 'transfer-encoding': 'chunked', 'content-type': 'application/json', authorization: 'Bearer t' }),
     ).toEqual({ 'content-type': 'application/json', authorization: 'Bearer t' });
+  });
+});
+
+describe('TRUST_PROXY', () => {
+  it('trusts no proxy by default, a hop count, or a list of addresses and ranges', () => {
+    expect(trustProxyOf('false')).toBe(false);
+    expect(trustProxyOf('1')).toBe(1);
+    expect(trustProxyOf('loopback, 10.0.0.0/8')).toEqual(['loopback', '10.0.0.0/8']);
   });
 });

@@ -42,8 +42,9 @@ export class ProxyMiddleware implements NestMiddleware {
   private forward(req: Request, res: Response, service: UpstreamService): void {
     const target = this.upstreams[service];
     const headers = withoutHopByHop(req.headers);
-    const forwardedFor = req.headers['x-forwarded-for'];
-    headers['x-forwarded-for'] = [forwardedFor, req.socket.remoteAddress].filter(Boolean).join(', ');
+    // Exactly the client address the gateway resolved (its own peer, or what a TRUST_PROXY proxy said):
+    // an X-Forwarded-For a client made up never reaches a service (ADR 0020).
+    headers['x-forwarded-for'] = req.ip ?? req.socket.remoteAddress ?? '';
     headers['x-forwarded-proto'] = req.protocol;
     headers['x-forwarded-host'] = req.headers.host ?? '';
     headers['host'] = target.host;
