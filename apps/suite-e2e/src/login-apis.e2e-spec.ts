@@ -1,0 +1,431 @@
+import { DistributedSuite, eventually, startDistributedSuite, startTestPostgres, TestKafka, TestPostgres } from '@sigma/shared/testing';
+import { AccessTokenVerifier } from '@sigma/shared/util-auth';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { Kafka, logLevel } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+
+jest.setTimeout(240000);
+
+const ADMIN_EMAIL = 'admin@sigma-iam.local';
+const ADMIN_PASSWORD = 'e2e-bootstrap-password-1';
+const USER_PASSWORD = 'Correct-Horse-Battery-9';
+
+type Json = Record<string, unknown>;
+interface Answer {
+  status: number;
+  headers: Headers;
+  body: Json;
+}
+
+/**
+ * Seed 002's action-style authentication, seed 003's API-key tokens and seed 001's QR contextual
+ * tokens, through the gateway of the distributed topology over real PostgreSQL and Kafka, with the
+ * brute-force protection (3 failures lock an account here) and tenant IP allow-lists.
+ */
+describe('login APIs through the gateway', () => {
+  let postgres: TestPostgres;
+  let kafka: TestKafka;
+  let suite: DistributedSuite;
+  let db: Client;
+  let gateway: string;
+  let defaultTenantId: string;
+  let adminToken: string;
+  let verifier: AccessTokenVerifier;
+  let appClientId: string;
+  let closedAppClientId: string;
+
+  const call = async (method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {}): Promise<Answer> => {
+    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    if (options.token !== undefined) headers['authorization'] = `Bearer ${options.token}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const answer = await fetch(`${gateway}${path}`, { method, headers, body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)) });
+    const text = await answer.text();
+    return { status: answer.status, headers: answer.headers, body: text === '' ? {} : (JSON.parse(text) as Json) };
+  };
+  const auth = (body: Json, headers?: Record<string, string>) => call('POST', '/api/admin/identity/auth', { body, headers });
+  /** An error body without what differs between any two requests (request id and time). */
+  const comparable = (body: Json): Json => {
+    const { requestId: _requestId, timestamp: _timestamp, ...rest } = body;
+    return rest;
+  };
+  const expectAdminError = (answer: Answer, status: number, code: string): void => {
+    expect(answer.status).toBe(status);
+    expect(answer.body).toMatchObject({ success: false, error: expect.any(String), code, details: expect.any(Object), timestamp: expect.any(String), requestId: answer.headers.get('x-request-id') });
+  };
+
+  beforeAll(async () => {
+    [postgres, kafka] = await Promise.all([startTestPostgres(), TestKafka.start()]);
+    suite = await startDistributedSuite(postgres.url, kafka.brokers, {
+      IAM_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      LOGIN_LOCKOUT_THRESHOLD: '3',
+      LOGIN_LOCKOUT_BASE_SECONDS: '60',
+      // Every request of this test comes from 127.0.0.1: the per-IP lock must not end the test early.
+      CLIENT_IP_LOCKOUT_THRESHOLD: '1000',
+      CONTEXTUAL_TOKEN_MAX_SECONDS: '600',
+    });
+    gateway = suite.gateway.url;
+    db = new Client({ connectionString: postgres.url });
+    await db.connect();
+    defaultTenantId = (await db.query("SELECT id FROM directory.tenants WHERE slug = 'default'")).rows[0].id;
+    verifier = new AccessTokenVerifier({ publicUrl: gateway, jwksUrl: (tenantId) => `${gateway}/.well-known/jwks.json?tenant_id=${tenantId}` });
+    const login = await call('POST', '/api/v1/auth/login', { body: { username: ADMIN_EMAIL, password: ADMIN_PASSWORD } });
+    expect(login.status).toBe(200);
+    adminToken = String(login.body['access_token']);
+    const application = async (name: string, allowRegistration: boolean): Promise<string> => {
+      const created = await call('POST', '/api/admin/identity/applications', {
+        token: adminToken,
+        body: {
+          name,
+          status: 'active',
+          callbackUrls: ['https://app.example/callback'],
+          settings: { allowRegistration, requireEmailVerification: false, defaultRole: 'user', sessionTimeout: 3600, maxSessions: 5 },
+        },
+      });
+      expect(created.status).toBe(201);
+      return (created.body['application'] as { clientId: string }).clientId;
+    };
+    appClientId = await application('Open app', true);
+    closedAppClientId = await application('Closed app', false);
+  });
+
+  afterAll(async () => {
+    await db?.end();
+    await suite?.stop();
+    await kafka?.destroy();
+    await postgres?.stop();
+  });
+
+  describe('seed 002: POST /api/admin/identity/auth', () => {
+    let registered: { id: string; email: string };
+    let refreshToken: string;
+    let accessToken: string;
+
+    it("registers through an application that allows it, with its defaultRole: 201 in the seed's shape", async () => {
+      const email = `jane-${randomUUID().slice(0, 8)}@example.com`;
+      const answer = await auth({
+        action: 'register',
+        clientId: appClientId,
+        email,
+        password: USER_PASSWORD,
+        firstName: 'Jane',
+        lastName: 'Smith',
+        deviceInfo: { device: 'Mobile', browser: 'Safari', os: 'iOS' },
+        acceptTerms: true,
+      });
+      expect(answer.status).toBe(201);
+      expect(answer.body).toMatchObject({
+        success: true,
+        user: { id: expect.any(String), email, firstName: 'Jane', lastName: 'Smith', role: 'user', isActive: true, isVerified: false },
+        tokens: { accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: 900, tokenType: 'Bearer' },
+        message: 'Registration successful',
+      });
+      registered = { id: String((answer.body['user'] as Json)['id']), email };
+      const caller = await verifier.verify(String((answer.body['tokens'] as Json)['accessToken']));
+      expect(caller).toMatchObject({ tenantId: defaultTenantId, userId: registered.id, clientId: appClientId, roles: ['user'] });
+    });
+
+    it('refuses registration where the application does not allow it (403), without acceptTerms (400), with a weak password (400) or a taken email (409)', async () => {
+      const email = `x-${randomUUID().slice(0, 8)}@example.com`;
+      expectAdminError(await auth({ action: 'register', clientId: closedAppClientId, email, password: USER_PASSWORD, acceptTerms: true }), 403, 'INSUFFICIENT_PERMISSIONS');
+      const noTerms = await auth({ action: 'register', clientId: appClientId, email, password: USER_PASSWORD });
+      expectAdminError(noTerms, 400, 'VALIDATION_ERROR');
+      expect(noTerms.body['details']).toMatchObject({ field: 'acceptTerms' });
+      const weak = await auth({ action: 'register', clientId: appClientId, email, password: 'password', acceptTerms: true });
+      expectAdminError(weak, 400, 'VALIDATION_ERROR');
+      expect(weak.body['details']).toMatchObject({ field: 'password' });
+      expectAdminError(await auth({ action: 'register', clientId: appClientId, email: registered.email, password: USER_PASSWORD, acceptTerms: true }), 409, 'CONFLICT');
+      const stored = await db.query('SELECT count(*)::int AS n FROM directory.users WHERE lower(email) = lower($1)', [email]);
+      expect(stored.rows[0].n).toBe(0);
+    });
+
+    it("logs in with the seed's fields: user, tokens and a session echoing the device", async () => {
+      const answer = await auth({
+        action: 'login',
+        clientId: appClientId,
+        email: registered.email,
+        password: USER_PASSWORD,
+        deviceInfo: { device: 'Desktop', browser: 'Chrome', os: 'Windows', userAgent: 'Mozilla/5.0' },
+        rememberMe: false,
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({
+        success: true,
+        user: { id: registered.id, email: registered.email, firstName: 'Jane', lastName: 'Smith', role: 'user', isActive: true, isVerified: false, permissions: [], lastLogin: expect.any(String) },
+        tokens: { accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: 900, tokenType: 'Bearer' },
+        session: { id: expect.any(String), expiresAt: expect.any(String), deviceInfo: { device: 'Desktop', browser: 'Chrome', os: 'Windows' } },
+        message: 'Login successful',
+      });
+      const tokens = answer.body['tokens'] as Json;
+      const session = answer.body['session'] as Json;
+      accessToken = String(tokens['accessToken']);
+      refreshToken = String(tokens['refreshToken']);
+      expect(decodeJwt(accessToken)['sid']).toBe(session['id']);
+      // Without rememberMe the session lasts the application's sessionTimeout (3600 s), not the tenant's 30 days.
+      const lasts = Date.parse(String(session['expiresAt'])) - Date.now();
+      expect(lasts).toBeLessThanOrEqual(3600 * 1000);
+      expect(lasts).toBeGreaterThan(3000 * 1000);
+    });
+
+    it('verifies an access token: valid, user and session', async () => {
+      const answer = await auth({ action: 'verify', clientId: appClientId, accessToken });
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({
+        success: true,
+        valid: true,
+        user: { id: registered.id, email: registered.email, role: 'user', isActive: true, isVerified: false, permissions: [] },
+        session: { id: decodeJwt(accessToken)['sid'], expiresAt: expect.any(String) },
+        message: 'Token is valid',
+      });
+      expectAdminError(await auth({ action: 'verify', accessToken: `${accessToken.slice(0, -4)}AAAA` }), 401, 'INVALID_TOKEN');
+      expectAdminError(await auth({ action: 'verify', accessToken: 'not-a-jwt' }), 401, 'INVALID_TOKEN');
+    });
+
+    it('refreshes (rotation); a replayed refresh token is 401 and ends the session', async () => {
+      const answer = await auth({ action: 'refresh', clientId: appClientId, refreshToken });
+      expect(answer.status).toBe(200);
+      expect(answer.body).toEqual({
+        success: true,
+        tokens: { accessToken: expect.any(String), refreshToken: expect.any(String), idToken: expect.any(String), expiresIn: 900, tokenType: 'Bearer' },
+        message: 'Token refreshed successfully',
+      });
+      const next = String((answer.body['tokens'] as Json)['refreshToken']);
+      expectAdminError(await auth({ action: 'refresh', clientId: closedAppClientId, refreshToken: next }), 401, 'INVALID_TOKEN');
+      expectAdminError(await auth({ action: 'refresh', refreshToken }), 401, 'INVALID_TOKEN');
+      // The replay revoked the family: its successor no longer works either, and verify says the session ended.
+      expectAdminError(await auth({ action: 'refresh', refreshToken: next }), 401, 'INVALID_TOKEN');
+      expectAdminError(await auth({ action: 'verify', accessToken }), 401, 'INVALID_TOKEN');
+    });
+
+    it('logs out one session, or with allSessions every session of the user (session.revoked on Kafka)', async () => {
+      const consumer = new Kafka({ brokers: kafka.brokers.split(','), logLevel: logLevel.NOTHING }).consumer({ groupId: `e2e-login-apis-${randomUUID()}` });
+      const revoked: Json[] = [];
+      await consumer.connect();
+      await consumer.subscribe({ topic: 'session.revoked', fromBeginning: true });
+      await consumer.run({ eachMessage: async ({ message }) => void revoked.push(JSON.parse(String(message.value)) as Json) });
+      try {
+        const login = async () => {
+          const answer = await auth({ action: 'login', clientId: appClientId, email: registered.email, password: USER_PASSWORD });
+          expect(answer.status).toBe(200);
+          return { access: String((answer.body['tokens'] as Json)['accessToken']), refresh: String((answer.body['tokens'] as Json)['refreshToken']), sid: String((answer.body['session'] as Json)['id']) };
+        };
+        const [one, two, three] = [await login(), await login(), await login()];
+        expect(await auth({ action: 'logout', clientId: appClientId, accessToken: one.access, allSessions: false })).toMatchObject({ status: 200, body: { success: true, message: 'Logout successful' } });
+        expectAdminError(await auth({ action: 'refresh', refreshToken: one.refresh }), 401, 'INVALID_TOKEN');
+        expect((await auth({ action: 'refresh', refreshToken: two.refresh })).status).toBe(200);
+        expect((await auth({ action: 'logout', accessToken: three.access, allSessions: true })).status).toBe(200);
+        expectAdminError(await auth({ action: 'verify', accessToken: two.access }), 401, 'INVALID_TOKEN');
+        expectAdminError(await auth({ action: 'refresh', refreshToken: three.refresh }), 401, 'INVALID_TOKEN');
+        const sids = await eventually(async () => {
+          const seen = revoked.map((event) => (event['data'] as Json)['session_id']);
+          return [one.sid, two.sid, three.sid].every((sid) => seen.includes(sid)) ? seen : undefined;
+        }, 30000);
+        expect(sids).toEqual(expect.arrayContaining([one.sid, two.sid, three.sid]));
+      } finally {
+        await consumer.disconnect();
+      }
+    });
+
+    it('answers bad input in the seed 002 envelope and changes nothing', async () => {
+      expectAdminError(await auth({ action: 'dance' }), 400, 'VALIDATION_ERROR');
+      expectAdminError(await auth({ action: 'login', email: registered.email }), 400, 'VALIDATION_ERROR');
+      expectAdminError(await auth({ action: 'login', email: registered.email, password: USER_PASSWORD, secretSauce: 1 }), 400, 'VALIDATION_ERROR');
+      expectAdminError(await auth({ action: 'login', email: registered.email, password: USER_PASSWORD, clientId: 'no-such-app' }), 400, 'VALIDATION_ERROR');
+      expectAdminError(await auth({ action: 'login', email: registered.email, password: USER_PASSWORD, deviceInfo: 'Desktop' }), 400, 'VALIDATION_ERROR');
+      expectAdminError(await auth({ action: 'refresh' }), 400, 'VALIDATION_ERROR');
+      expectAdminError(await auth({ action: 'logout' }), 400, 'VALIDATION_ERROR');
+      const text = await call('POST', '/api/admin/identity/auth', { raw: 'action=login', headers: { 'content-type': 'text/plain' } });
+      expect(text.status).toBeGreaterThanOrEqual(400);
+      expect(text.status).toBeLessThan(500);
+      expect(text.body).toMatchObject({ success: false, code: expect.any(String), requestId: expect.any(String) });
+      const malformed = await call('POST', '/api/admin/identity/auth', { raw: '{"action":', headers: { 'content-type': 'application/json' } });
+      expectAdminError(malformed, 400, 'VALIDATION_ERROR');
+    });
+  });
+
+  describe('brute force', () => {
+    it('answers an unknown user exactly as a wrong password', async () => {
+      const known = await auth({ action: 'login', email: ADMIN_EMAIL.toUpperCase(), password: 'wrong-password-1' });
+      const unknown = await auth({ action: 'login', email: `nobody-${randomUUID()}@example.com`, password: 'wrong-password-1' });
+      expectAdminError(known, 401, 'INVALID_CREDENTIALS');
+      expect(comparable(unknown.body)).toEqual(comparable(known.body));
+      expect(unknown.status).toBe(known.status);
+      const v1Known = await call('POST', '/api/v1/auth/login', { body: { username: ADMIN_EMAIL, password: 'wrong-password-2' } });
+      const v1Unknown = await call('POST', '/api/v1/auth/login', { body: { username: `nobody-${randomUUID()}@example.com`, password: 'wrong-password-2' } });
+      expect(v1Unknown.status).toBe(401);
+      const { request_id: _a, timestamp: _b, ...knownError } = v1Known.body['error'] as Json;
+      const { request_id: _c, timestamp: _d, ...unknownError } = v1Unknown.body['error'] as Json;
+      expect(unknownError).toEqual(knownError);
+      // The admin's count is reset by a success, so these failures lock nothing.
+      expect((await call('POST', '/api/v1/auth/login', { body: { username: ADMIN_EMAIL, password: ADMIN_PASSWORD } })).status).toBe(200);
+    });
+
+    it("locks an account after 3 failures with Retry-After in each family's body; an unknown identifier alike; other users are not slowed", async () => {
+      const email = `victim-${randomUUID().slice(0, 8)}@example.com`;
+      expect((await auth({ action: 'register', clientId: appClientId, email, password: USER_PASSWORD, acceptTerms: true })).status).toBe(201);
+      const ghost = `ghost-${randomUUID().slice(0, 8)}@example.com`;
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        expectAdminError(await auth({ action: 'login', email, password: `wrong-${attempt}-password` }), 401, 'INVALID_CREDENTIALS');
+        expectAdminError(await auth({ action: 'login', email: ghost, password: `wrong-${attempt}-password` }), 401, 'INVALID_CREDENTIALS');
+      }
+      const locked = await auth({ action: 'login', email, password: USER_PASSWORD });
+      expectAdminError(locked, 429, 'RATE_LIMIT_EXCEEDED');
+      const retryAfter = Number(locked.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      expect(locked.body['retryAfter']).toBe(retryAfter);
+      const ghostLocked = await auth({ action: 'login', email: ghost, password: USER_PASSWORD });
+      expectAdminError(ghostLocked, 429, 'RATE_LIMIT_EXCEEDED');
+      expect(ghostLocked.body['error']).toBe(locked.body['error']);
+      expect(Number(ghostLocked.headers.get('retry-after'))).toBeGreaterThan(0);
+
+      const v1 = await call('POST', '/api/v1/auth/login', { body: { username: email, password: USER_PASSWORD } });
+      expect(v1.status).toBe(429);
+      expect(Number(v1.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(v1.body['error']).toMatchObject({ code: 'RATE_LIMIT_EXCEEDED', retry_after: expect.any(Number) });
+
+      // Another user from the same address signs in at once.
+      expect((await auth({ action: 'login', clientId: appClientId, email: ADMIN_EMAIL, password: ADMIN_PASSWORD })).status).toBe(200);
+    });
+  });
+
+  describe('seed 003: /api/auth/create and /api/auth/validate', () => {
+    let tenantA: { id: string; key: string };
+    let tenantB: { id: string; key: string };
+
+    beforeAll(async () => {
+      const tenant = async (name: string) => {
+        const created = await call('POST', '/api/v1/tenants', { token: adminToken, body: { name } });
+        expect(created.status).toBe(201);
+        const id = String(created.body['id']);
+        const key = await call('POST', `/api/v1/tenants/${id}/api-keys`, { token: adminToken, body: { name: 'backend' } });
+        expect(key.status).toBe(201);
+        return { id, key: String(key.body['api_key']) };
+      };
+      tenantA = await tenant(`Tenant A ${randomUUID().slice(0, 6)}`);
+      tenantB = await tenant(`Tenant B ${randomUUID().slice(0, 6)}`);
+    });
+
+    it("creates a token for an identifier in the key's tenant, creating the user once", async () => {
+      const first = await call('POST', '/api/auth/create', { headers: { 'x-api-key': tenantA.key }, body: { identifier: 'member-42' } });
+      expect(first.status).toBe(200);
+      expect(Object.keys(first.body)).toEqual(['token']);
+      const token = String(first.body['token']);
+      expect(decodeProtectedHeader(token)).toMatchObject({ typ: 'at+jwt', alg: 'ES256' });
+      const caller = await verifier.verify(token);
+      expect(caller.tenantId).toBe(tenantA.id);
+      const claims = decodeJwt(token);
+      expect(Number(claims.exp) - Number(claims.iat)).toBe(900);
+      const second = await call('POST', '/api/auth/create', { headers: { 'x-api-key': tenantA.key }, body: { identifier: 'MEMBER-42' } });
+      expect(decodeJwt(String(second.body['token'])).sub).toBe(claims.sub);
+      const users = await db.query("SELECT tenant_id FROM directory.users WHERE lower(username) = 'member-42'");
+      expect(users.rows).toEqual([{ tenant_id: tenantA.id }]);
+      // Tenant isolation: the same identifier with tenant B's key is another user of tenant B.
+      const other = await call('POST', '/api/auth/create', { headers: { 'x-api-key': tenantB.key }, body: { identifier: 'member-42' } });
+      const otherClaims = decodeJwt(String(other.body['token']));
+      expect(otherClaims['tid']).toBe(tenantB.id);
+      expect(otherClaims.sub).not.toBe(claims.sub);
+      const listed = await call('GET', '/api/users', { headers: { 'x-api-key': tenantA.key } });
+      expect((listed.body as unknown as Array<{ identifier: string }>).map((u) => u.identifier)).toEqual(['member-42']);
+    });
+
+    it('validates an API key given as a bearer token: {tenant: {id, name}}', async () => {
+      const answer = await call('POST', '/api/auth/validate', { token: tenantA.key, headers: { 'content-type': 'application/json' } });
+      expect(answer.status).toBe(200);
+      expect(answer.body).toEqual({ tenant: { id: tenantA.id, name: expect.stringMatching(/^Tenant A/) } });
+      expect((await call('POST', '/api/auth/validate', { token: tenantB.key })).body).toEqual({ tenant: { id: tenantB.id, name: expect.stringMatching(/^Tenant B/) } });
+    });
+
+    it("answers missing, unknown and malformed keys and bad bodies in seed 003's error body", async () => {
+      const missing = await call('POST', '/api/auth/create', { body: { identifier: 'x' } });
+      expect(missing.status).toBe(401);
+      expect(missing.body).toEqual({ error: 'invalid_api_key', error_description: expect.any(String) });
+      expect((await call('POST', '/api/auth/create', { headers: { 'x-api-key': `${tenantA.key.slice(0, -3)}xyz` }, body: { identifier: 'x' } })).status).toBe(401);
+      expect((await call('POST', '/api/auth/validate', { token: 'sk_not_a_key_at_all_really' })).status).toBe(401);
+      expect((await call('POST', '/api/auth/validate', {})).status).toBe(401);
+      const noIdentifier = await call('POST', '/api/auth/create', { headers: { 'x-api-key': tenantA.key }, body: {} });
+      expect(noIdentifier.status).toBe(400);
+      expect(noIdentifier.body).toEqual({ error: 'invalid_request', error_description: expect.stringContaining('identifier') });
+      const count = await db.query('SELECT count(*)::int AS n FROM directory.users WHERE tenant_id = $1', [tenantA.id]);
+      expect(count.rows[0].n).toBe(1);
+    });
+
+    it("enforces the tenant's IP allow-list on API-key calls; a client's own X-Forwarded-For does not pass it", async () => {
+      await db.query('UPDATE directory.tenants SET ip_allow_list = $2 WHERE id = $1', [tenantA.id, ['203.0.113.0/24']]);
+      const refused = await call('POST', '/api/auth/create', { headers: { 'x-api-key': tenantA.key, 'x-forwarded-for': '203.0.113.7' }, body: { identifier: 'member-43' } });
+      expect(refused.status).toBe(403);
+      expect(refused.body).toEqual({ error: 'access_denied', error_description: expect.stringContaining('allow-list') });
+      expect((await call('POST', '/api/auth/validate', { token: tenantA.key })).status).toBe(403);
+      expect((await call('GET', '/api/users', { headers: { 'x-api-key': tenantA.key } })).status).toBe(403);
+      // Tenant B has no list; tenant A admits loopback again once listed.
+      expect((await call('POST', '/api/auth/validate', { token: tenantB.key })).status).toBe(200);
+      await db.query('UPDATE directory.tenants SET ip_allow_list = $2 WHERE id = $1', [tenantA.id, ['127.0.0.0/8', '::1']]);
+      expect((await call('POST', '/api/auth/validate', { token: tenantA.key })).status).toBe(200);
+      const users = await db.query("SELECT count(*)::int AS n FROM directory.users WHERE lower(username) = 'member-43'");
+      expect(users.rows[0].n).toBe(0);
+    });
+  });
+
+  describe('seed 001: QR contextual tokens', () => {
+    const create = (body: Json, token = adminToken) => call('POST', '/identity/v2/contextual-tokens', { token, body });
+    const validate = (body: Json) => call('POST', '/identity/v2/contextual-tokens/validate', { body });
+
+    it('issues a token with a PNG QR code, valid for its audience with its claims', async () => {
+      const answer = await create({ event_id: 'event-uuid', location: 'Building A, Room 101', audience: 'attendance-system', expires_in: 300 });
+      expect(answer.status).toBe(201);
+      expect(answer.body).toEqual({ token: expect.any(String), qr_code: expect.stringMatching(/^data:image\/png;base64,iVBORw0KGgo/), expires_at: expect.any(String) });
+      const token = String(answer.body['token']);
+      expect(decodeProtectedHeader(token)).toMatchObject({ typ: 'contextual+jwt', alg: 'ES256' });
+      const valid = await validate({ token, audience: 'attendance-system' });
+      expect(valid.status).toBe(200);
+      expect(valid.body).toEqual({
+        valid: true,
+        claims: expect.objectContaining({ aud: 'attendance-system', event_id: 'event-uuid', location: 'Building A, Room 101', tid: defaultTenantId, single_use: false }),
+      });
+      expect(new Date(Number((valid.body['claims'] as Json)['exp']) * 1000).toISOString()).toBe(answer.body['expires_at']);
+      // Not single use: valid again.
+      expect((await validate({ token, audience: 'attendance-system' })).body['valid']).toBe(true);
+    });
+
+    it('names why a token is not valid: wrong audience, bad signature, malformed, already used, revoked, expired', async () => {
+      const token = String((await create({ event_id: 'e1', audience: 'door', single_use: true })).body['token']);
+      expect((await validate({ token, audience: 'attendance-system' })).body).toEqual({ valid: false, reason: 'wrong_audience' });
+      const [header, payload] = token.split('.');
+      const forged = `${header}.${Buffer.from(JSON.stringify({ ...decodeJwt(token), aud: 'vault' })).toString('base64url')}.${token.split('.')[2]}`;
+      expect((await validate({ token: forged, audience: 'vault' })).body).toEqual({ valid: false, reason: 'bad_signature' });
+      expect((await validate({ token: `${header}.${payload}.AAAA`, audience: 'door' })).body).toEqual({ valid: false, reason: 'bad_signature' });
+      expect((await validate({ token: 'not.a-token', audience: 'door' })).body).toEqual({ valid: false, reason: 'malformed' });
+      expect((await validate({ token: adminToken, audience: 'door' })).body).toEqual({ valid: false, reason: 'malformed' });
+      expect((await validate({ token, audience: 'door' })).body).toMatchObject({ valid: true });
+      expect((await validate({ token, audience: 'door' })).body).toEqual({ valid: false, reason: 'already_used' });
+
+      const revocable = String((await create({ event_id: 'e2', audience: 'door' })).body['token']);
+      const jti = String(decodeJwt(revocable).jti);
+      expect((await call('DELETE', `/identity/v2/contextual-tokens/${jti}`, { token: adminToken })).status).toBe(204);
+      expect((await validate({ token: revocable, audience: 'door' })).body).toEqual({ valid: false, reason: 'revoked' });
+      expect((await call('DELETE', `/identity/v2/contextual-tokens/${randomUUID()}`, { token: adminToken })).status).toBe(404);
+
+      const shortLived = String((await create({ event_id: 'e3', audience: 'door', expires_in: 1 })).body['token']);
+      const expired = await eventually(async () => {
+        const answer = await validate({ token: shortLived, audience: 'door' });
+        return answer.body['reason'] === 'expired' ? answer : undefined;
+      }, 10000, 250);
+      expect(expired.body).toEqual({ valid: false, reason: 'expired' });
+    });
+
+    it('refuses unauthenticated creation and bad input in the OAuth error body', async () => {
+      const anonymous = await call('POST', '/identity/v2/contextual-tokens', { body: { event_id: 'e', audience: 'a' } });
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.body).toMatchObject({ error: 'invalid_token' });
+      const tooLong = await create({ event_id: 'e', audience: 'a', expires_in: 601 });
+      expect(tooLong.status).toBe(400);
+      expect(tooLong.body).toEqual({ error: 'invalid_request', error_description: expect.stringContaining('expires_in') });
+      expect((await create({ audience: 'a' })).body).toMatchObject({ error: 'invalid_request' });
+      expect((await validate({ token: 'x' })).status).toBe(400);
+      const before = await db.query('SELECT count(*)::int AS n FROM auth.contextual_tokens');
+      expect((await create({ event_id: 'e', audience: 'a', expires_in: 0 })).status).toBe(400);
+      const after = await db.query('SELECT count(*)::int AS n FROM auth.contextual_tokens');
+      expect(after.rows[0].n).toBe(before.rows[0].n);
+    });
+  });
+});
