@@ -303,7 +303,7 @@ describe('directory users, tenants and API keys on real PostgreSQL', () => {
 
       const verified = await call('POST', DIRECTORY_INTERNAL_ROUTES.verifyApiKey, { body: { api_key: apiKey } });
       expect(verified.status).toBe(200);
-      expect(verified.body).toEqual({ key_id: issued.body['id'], tenant: { id: tenantId, name: expect.any(String), slug: expect.any(String) } });
+      expect(verified.body).toEqual({ key_id: issued.body['id'], tenant: { id: tenantId, name: expect.any(String), slug: expect.any(String) }, ip_allow_list: [] });
       const afterUse = await call<{ data: Array<{ last_used_at: string | null }> }>('GET', `/api/v1/tenants/${tenantId}/api-keys`, { token: superAdmin });
       expect(afterUse.body.data[0].last_used_at).not.toBeNull();
 
