@@ -44,6 +44,24 @@ describe('DirectoryClient', () => {
     expect(calls[2].url).toBe('http://directory.internal/internal/v1/tenants/default');
   });
 
+  it('reaches the passkey routes with the tenant, user or username in the query and credential ids escaped', async () => {
+    const client = clientAnswering(() => Response.json({ user_id: null, credentials: [] }));
+    await client.webauthnCredentialsOf('t', { username: 'Ada Lovelace@example.test' });
+    expect(calls[0].url).toBe('http://directory.internal/internal/v1/webauthn/credentials?tenant_id=t&username=Ada+Lovelace%40example.test');
+    await client.webauthnCredentialsOf('t', { userId: 'u' });
+    expect(calls[1].url).toBe('http://directory.internal/internal/v1/webauthn/credentials?tenant_id=t&user_id=u');
+    await client.webauthnCredential('t', 'a/b');
+    expect(calls[2].url).toBe('http://directory.internal/internal/v1/webauthn/credentials/a%2Fb?tenant_id=t');
+    await client.recordWebauthnUse('abc', { tenant_id: 't', counter: 3, backed_up: false });
+    expect([calls[3].url, calls[3].init.method, JSON.parse(String(calls[3].init.body))]).toEqual([
+      'http://directory.internal/internal/v1/webauthn/credentials/abc/use',
+      'POST',
+      { tenant_id: 't', counter: 3, backed_up: false },
+    ]);
+    const conflict = await failure(clientAnswering(() => sigmaError(409, 'CONFLICT')).recordWebauthnUse('abc', { tenant_id: 't', counter: 3, backed_up: false }));
+    expect(conflict.kind).toBe(ErrorKind.CONFLICT);
+  });
+
   it.each([
     [401, 'INVALID_CREDENTIALS', ErrorKind.INVALID_CREDENTIALS],
     [403, 'INSUFFICIENT_PERMISSIONS', ErrorKind.INSUFFICIENT_PERMISSIONS],
