@@ -86,7 +86,8 @@ export class AdminAuthService {
     if (!claims.is_active) throw AuthErrors.accountDisabled();
     if (application.record?.settings.requireEmailVerification && !claims.email_verified) throw emailNotVerified();
     const who = { tenantId: claims.tenant_id, userId: claims.user_id, clientId: application.clientId };
-    if (claims.mfa.totp || claims.mfa.webauthn) {
+    // Passkeys are a sign-in method of their own, not a second factor of password logins (ADR 22).
+    if (claims.mfa.totp) {
       const pending = await this.mfa.begin(claims, application.clientId, DIRECT_LOGIN_SCOPE);
       const answer: AdminAuthAnswer = { success: true, mfaRequired: true, mfaSessionId: pending.mfa_session_id, message: 'Second factor required: finish with POST /api/v1/auth/mfa/verify' };
       return { answer, created: false, who };
