@@ -20,3 +20,5 @@ export type { TokenResponse } from './lib/issuing/token.response.dto';
 export { userResponseOf } from './lib/issuing/user.response.dto';
 export type { CompletedLogin, LoginGrant } from './lib/login/login-completion.service';
 export { MfaStepService } from './lib/login/mfa-step.service';
+export { LoginChallenges } from './lib/login/login-challenge';
+export type { ChallengeLoginResponse, LoginChallengeHandler } from './lib/login/login-challenge';

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AUTH_MIGRATIONS, DirectoryClient, DirectoryClientSettings, WEBAUTHN_MIGRATIONS } from '@sigma/auth/data-access';
+import { AUTHORIZE_MIGRATIONS, AuthorizeModule } from '@sigma/auth/feature-authorize';
 import { AuthClientsModule, CLIENT_REGISTRY_MIGRATIONS } from '@sigma/auth/feature-clients';
 import { AuthOAuthModule, OAuthSettings } from '@sigma/auth/feature-oauth';
 import { AuthLoginApisModule, LoginApisSettings } from '@sigma/auth/feature-login-apis';
@@ -56,6 +57,7 @@ class AuthServerModule {
           decoyKey: decoyKeyOf(decodeKey(config.secrets.SECRETS_ENCRYPTION_KEY)),
         }),
         AuthLoginApisModule.with({ publicUrl: config.tokens.PUBLIC_URL, contextualTokenMaxSeconds: config.loginApis.CONTEXTUAL_TOKEN_MAX_SECONDS }),
+        AuthorizeModule.with({ publicUrl: config.tokens.PUBLIC_URL }),
       ],
     };
   }
@@ -66,7 +68,7 @@ export const authServer: ServiceDefinition<typeof settings> = {
   name: 'auth-server',
   defaultPort: 3001,
   schema: 'auth',
-  migrations: [...AUTH_MIGRATIONS, ...CLIENT_REGISTRY_MIGRATIONS, ...WEBAUTHN_MIGRATIONS],
+  migrations: [...AUTH_MIGRATIONS, ...CLIENT_REGISTRY_MIGRATIONS, ...WEBAUTHN_MIGRATIONS, ...AUTHORIZE_MIGRATIONS],
   settings,
   edge: false,
   openApi: { title: 'Sigma IAM authorization server', description: 'OAuth 2.1 and OpenID Connect endpoints, login APIs, passkeys and social login.' },

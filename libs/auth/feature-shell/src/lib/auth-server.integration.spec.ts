@@ -210,7 +210,6 @@ describe('auth-server token endpoints', () => {
       ['an unknown field', { username: 'a', password: 'b', role: 'admin' }, 'role'],
       ['both shapes at once', { username: 'a', password: 'b', credentials: 'YTpi' }, 'credentials'],
       ['credentials that are not base64', { credentials: '%%%' }, 'credentials'],
-      ['a login challenge', { username: 'a', password: 'b', login_challenge: 'c' }, 'login_challenge'],
       ['a number for a username', { username: 42, password: 'b' }, 'username'],
     ])('refuses %s as 400 VALIDATION_ERROR naming the field', async (_name, body, field) => {
       const error = await sigmaError(await post('/api/v1/auth/login', body), 400, 'VALIDATION_ERROR');

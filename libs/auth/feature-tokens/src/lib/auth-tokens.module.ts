@@ -4,6 +4,7 @@ import { AuthHousekeepingService } from './housekeeping/auth-housekeeping.servic
 import { TokenIssuerService } from './issuing/token-issuer.service';
 import { JwksController } from './jwks/jwks.controller';
 import { DirectLoginController } from './login/direct-login.controller';
+import { LoginChallenges } from './login/login-challenge';
 import { LoginCompletionService } from './login/login-completion.service';
 import { MfaStepService } from './login/mfa-step.service';
 import { PasswordLoginService } from './login/password-login.service';
@@ -32,6 +33,7 @@ export class AuthTokensModule {
         TokenIssuerService,
         LoginSessionService,
         LoginCompletionService,
+        LoginChallenges,
         MfaStepService,
         PasswordLoginService,
         RefreshTokenService,
@@ -49,6 +51,7 @@ export class AuthTokensModule {
         LoginCompletionService,
         MfaStepService,
         RefreshTokenService,
+        LoginChallenges,
       ],
     };
   }

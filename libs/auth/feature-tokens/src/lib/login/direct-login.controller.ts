@@ -1,7 +1,10 @@
-import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DomainError, ErrorKind } from '@sigma/shared/util-errors';
+import type { Response } from 'express';
 import { CurrentRequest, RequestMeta } from '../http/request-meta';
 import { LoginResponse } from '../issuing/token.response.dto';
+import { ChallengeLoginResponse, LoginChallenges } from './login-challenge';
 import { credentialsOf, LoginRequest } from './login.request.dto';
 import { MfaStepService } from './mfa-step.service';
 import { MfaVerifyRequest } from './mfa-verify.request.dto';
@@ -21,6 +24,7 @@ export class DirectLoginController {
   constructor(
     private readonly passwords: PasswordLoginService,
     private readonly mfa: MfaStepService,
+    private readonly challenges: LoginChallenges,
   ) {}
 
   @Post('login')
@@ -37,12 +41,19 @@ export class DirectLoginController {
       FIRST_PARTY +
       TOKENS +
       'Errors: 400 VALIDATION_ERROR; 401 INVALID_CREDENTIALS (unknown user and wrong password alike); 403 disabled account or suspended tenant; 429 with ' +
-      'retry_after while the account is locked after repeated failures; 503 when the user directory is unavailable. login_challenge (seed 004) is not ' +
-      'supported yet: 400.',
+      'retry_after while the account is locked after repeated failures; 503 when the user directory is unavailable. With login_challenge (seed 004, the ' +
+      'pending OAuth authorization the login page carries): no tokens; the browser session cookie is set and the answer is {mfa_required: false, redirect_to} ' +
+      '(the consent page or the client\'s redirect URI with its code), or the MFA step (finish it with mfa/verify and the same id, or on the login page); an ' +
+      'unknown, used or expired challenge is 404.',
   })
   @ApiOkResponse({ type: LoginResponse })
-  async login(@Body() body: LoginRequest, @CurrentRequest() request: RequestMeta): Promise<LoginResponse> {
+  async login(@Body() body: LoginRequest, @CurrentRequest() request: RequestMeta, @Res({ passthrough: true }) res: Response): Promise<ChallengeLoginResponse> {
     const { username, password } = credentialsOf(body);
+    const handler = this.challenges.current;
+    if (body?.login_challenge !== undefined) {
+      if (!handler) throw new DomainError(ErrorKind.VALIDATION, 'The request contains invalid data', { details: [{ field: 'login_challenge', message: 'OAuth login challenges are not served' }] });
+      return handler.login(body.login_challenge, { username, password, tenantId: body.tenant_id, clientId: body.client_id, clientIp: request.clientIp }, { requestId: request.requestId }, res);
+    }
     const { response, claims, clientId } = await this.passwords.login(
       { username, password, tenantId: body?.tenant_id, clientId: body?.client_id, clientIp: request.clientIp },
       { requestId: request.requestId },
@@ -64,7 +75,14 @@ export class DirectLoginController {
       'code); 404 RESOURCE_NOT_FOUND (unknown, expired or used session); 429 with retry_after while the account is locked.',
   })
   @ApiOkResponse({ type: LoginResponse })
-  async verify(@Body() body: MfaVerifyRequest, @CurrentRequest() request: RequestMeta): Promise<LoginResponse> {
+  async verify(@Body() body: MfaVerifyRequest, @CurrentRequest() request: RequestMeta, @Res({ passthrough: true }) res: Response): Promise<ChallengeLoginResponse> {
+    const challenge = await this.challenges.current?.verifySecondFactor(
+      body.mfa_session_id,
+      { totpCode: body.totp_code, recoveryCode: body.recovery_code },
+      { requestId: request.requestId },
+      res,
+    );
+    if (challenge) return challenge;
     const { response, claims } = await this.mfa.verify(
       { mfaSessionId: body.mfa_session_id, totpCode: body.totp_code, recoveryCode: body.recovery_code },
       { requestId: request.requestId },

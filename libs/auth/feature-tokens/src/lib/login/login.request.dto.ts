@@ -34,7 +34,7 @@ export class LoginRequest {
   @MaxLength(128)
   client_id?: string;
 
-  @ApiPropertyOptional({ description: 'Seed 004: completes an OAuth login challenge. Not supported yet: sending it is 400' })
+  @ApiPropertyOptional({ description: 'Seed 004: the pending OAuth authorization this login completes (the login page\'s login_challenge)' })
   @IsOptional()
   @IsString()
   @MaxLength(512)
@@ -48,9 +48,6 @@ function invalid(details: FieldProblem[]): DomainError {
 /** The username and password a login body carries, in either seed's shape. */
 export function credentialsOf(body: LoginRequest | undefined): PasswordCredentials {
   const request = body ?? new LoginRequest();
-  if (request.login_challenge !== undefined) {
-    throw invalid([{ field: 'login_challenge', message: 'OAuth login challenges are not supported by this endpoint yet' }]);
-  }
   if (request.credentials !== undefined) {
     if (request.username !== undefined || request.password !== undefined) {
       throw invalid([{ field: 'credentials', message: 'send either credentials or username and password, not both' }]);

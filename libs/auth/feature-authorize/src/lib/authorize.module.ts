@@ -1,0 +1,35 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuthorizationFlowService } from './authorization-flow.service';
+import { AUTHORIZE_OPTIONS, AuthorizeOptions } from './authorize.options';
+import { DeviceFlowService } from './device-flow.service';
+import { AuthorizeController } from './http/authorize.controller';
+import { BrowserCookies } from './http/browser-cookies';
+import { FlowResponder } from './http/flow-responder';
+import { PagesController } from './http/pages.controller';
+import { AuthorizeLoginChallengeHandler } from './login-challenge.handler';
+import { LoginMethodRegistry } from './pages/login-methods';
+
+/**
+ * The authorization endpoint, PAR, the login, consent and device pages, the authorization_code and
+ * device_code grants, and RP-initiated logout. Global, so other features can register login methods.
+ */
+@Module({})
+export class AuthorizeModule {
+  static with(options: AuthorizeOptions): DynamicModule {
+    return {
+      module: AuthorizeModule,
+      global: true,
+      controllers: [AuthorizeController, PagesController],
+      providers: [
+        { provide: AUTHORIZE_OPTIONS, useValue: options },
+        { provide: BrowserCookies, useValue: new BrowserCookies(options.publicUrl) },
+        AuthorizationFlowService,
+        DeviceFlowService,
+        FlowResponder,
+        LoginMethodRegistry,
+        AuthorizeLoginChallengeHandler,
+      ],
+      exports: [LoginMethodRegistry, AuthorizationFlowService, FlowResponder],
+    };
+  }
+}

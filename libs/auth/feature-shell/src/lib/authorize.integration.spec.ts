@@ -1,0 +1,273 @@
+import { InMemoryEventBus } from '@sigma/shared/data-access-events';
+import { RunningService, startService } from '@sigma/shared/feature-service-host';
+import { freePort, readJson, startTestPostgres, TestPostgres } from '@sigma/shared/testing';
+import { issuerOf } from '@sigma/shared/util-auth';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { authServer } from './auth-server.definition';
+import { FakeAccount, FakeDirectory } from './testing/fake-directory';
+
+jest.setTimeout(60000);
+
+const PUBLIC_URL = 'http://localhost:8080';
+const PASSWORD = 'correct horse battery staple';
+const CALLBACK = 'https://app.example.test/callback';
+
+interface Registered {
+  client_id: string;
+  client_secret: string | null;
+}
+
+/** A browser's cookies, kept the way a browser keeps them (name → value; expired ones dropped). */
+class CookieJar {
+  private readonly cookies = new Map<string, string>();
+
+  header(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
+  take(response: Response): void {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(line)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+}
+
+function hiddenField(page: string, name: string): string {
+  const match = new RegExp(`name="${name}" value="([^"]*)"`).exec(page);
+  if (!match) throw new Error(`no ${name} field on the page`);
+  return match[1];
+}
+
+function pkce(): { verifier: string; challenge: string } {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+/**
+ * The authorization endpoint and its pages as auth-server serves them (real PostgreSQL, a fake
+ * directory), driven with plain HTTP and a cookie jar; the browser itself is in the e2e suite.
+ */
+describe('authorization endpoint and pages', () => {
+  let postgres: TestPostgres;
+  let directory: FakeDirectory;
+  let service: RunningService;
+  let db: Client;
+  let base: string;
+  let admin: FakeAccount;
+  let adminToken: string;
+
+  beforeAll(async () => {
+    [postgres, directory] = await Promise.all([startTestPostgres(), Promise.resolve(new FakeDirectory())]);
+    await directory.start();
+    admin = directory.addUser('admin@sigma-iam.local', PASSWORD, { roles: ['super-admin'], permissions: ['*'] });
+    const port = await freePort();
+    service = await startService(authServer, {
+      bus: new InMemoryEventBus(),
+      env: {
+        PORT: String(port),
+        AUTH_SERVER_URL: `http://127.0.0.1:${port}`,
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'silent',
+        DATABASE_URL: postgres.url,
+        EVENT_TRANSPORT: 'memory',
+        SECRETS_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+        PUBLIC_URL,
+        USER_DIRECTORY_URL: directory.url,
+        DIRECTORY_TIMEOUT_MS: '1000',
+      },
+    });
+    base = service.url.replace('localhost', '127.0.0.1');
+    db = new Client({ connectionString: postgres.url });
+    await db.connect();
+    const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: admin.claims.username, password: PASSWORD }) });
+    adminToken = (await readJson<{ access_token: string }>(login)).access_token;
+  });
+
+  afterAll(async () => {
+    await db?.end();
+    await service?.close();
+    await directory?.stop();
+    await postgres?.stop();
+  });
+
+  const register = async (options: Record<string, unknown> = {}): Promise<Registered> => {
+    const answer = await fetch(`${base}/api/v1/applications`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({ client_name: `App ${randomUUID().slice(0, 8)}`, redirect_uris: [CALLBACK], ...options }),
+    });
+    expect(answer.status).toBe(201);
+    return readJson<Registered>(answer);
+  };
+  const get = (path: string, jar?: CookieJar) => fetch(`${base}${path}`, { redirect: 'manual', headers: jar ? { cookie: jar.header() } : {} });
+  const postForm = (path: string, form: Record<string, string>, jar: CookieJar) =>
+    fetch(`${base}${path}`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.header() }, body: new URLSearchParams(form).toString() });
+  const authorizePath = (params: Record<string, string>, prefix = '/oauth') => `${prefix}/authorize?${new URLSearchParams(params).toString()}`;
+
+  /** Follows the flow as a browser would: authorize, the login page, then the consent page when shown; answers the final redirect. */
+  const signIn = async (jar: CookieJar, path: string, decision: 'approve' | 'deny' | undefined = 'approve'): Promise<URL> => {
+    let answer = await get(path, jar);
+    jar.take(answer);
+    let location = answer.headers.get('location') ?? '';
+    if (location.startsWith('/oauth/login')) {
+      const page = await get(location, jar);
+      jar.take(page);
+      const html = await page.text();
+      answer = await postForm('/oauth/login', { login_challenge: hiddenField(html, 'login_challenge'), csrf_token: hiddenField(html, 'csrf_token'), username: admin.claims.username, password: PASSWORD }, jar);
+      jar.take(answer);
+      expect(answer.status).toBe(303);
+      location = answer.headers.get('location') ?? '';
+    }
+    if (location.startsWith('/oauth/consent') && decision !== undefined) {
+      const page = await get(location, jar);
+      jar.take(page);
+      const html = await page.text();
+      answer = await postForm('/oauth/consent', { login_challenge: hiddenField(html, 'login_challenge'), csrf_token: hiddenField(html, 'csrf_token'), decision, remember: 'yes' }, jar);
+      jar.take(answer);
+      location = answer.headers.get('location') ?? '';
+    }
+    return new URL(location, PUBLIC_URL);
+  };
+
+  it('answers code, state and iss after login and consent; the code is stored hashed with its PKCE challenge', async () => {
+    const client = await register();
+    const { challenge } = pkce();
+    const jar = new CookieJar();
+    const result = await signIn(jar, authorizePath({ response_type: 'code', client_id: client.client_id, redirect_uri: CALLBACK, scope: 'openid profile', state: 's-1', nonce: 'n-1', code_challenge: challenge, code_challenge_method: 'S256' }));
+    expect(`${result.origin}${result.pathname}`).toBe(CALLBACK);
+    expect(result.searchParams.get('state')).toBe('s-1');
+    expect(result.searchParams.get('iss')).toBe(issuerOf(PUBLIC_URL, directory.defaultTenant.id));
+    const code = result.searchParams.get('code') ?? '';
+    expect(code).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const stored = await db.query('SELECT code_hash, scope, nonce, code_challenge, code_challenge_method FROM auth.authorization_codes WHERE client_id = $1', [client.client_id]);
+    expect(stored.rows).toEqual([{ code_hash: createHash('sha256').update(code).digest('hex'), scope: 'openid profile', nonce: 'n-1', code_challenge: challenge, code_challenge_method: 'S256' }]);
+  });
+
+  it('skips the login page for a signed-in browser and the consent page for a remembered consent', async () => {
+    const client = await register();
+    const jar = new CookieJar();
+    const params = { response_type: 'code', client_id: client.client_id, redirect_uri: CALLBACK, scope: 'openid', code_challenge: pkce().challenge, code_challenge_method: 'S256' };
+    await signIn(jar, authorizePath(params));
+    const again = await get(authorizePath({ ...params, state: 'second' }, '/api/oauth'), jar);
+    expect(again.status).toBe(302);
+    const location = new URL(again.headers.get('location') ?? '');
+    expect(location.searchParams.get('code')).toEqual(expect.any(String));
+    expect(location.searchParams.get('state')).toBe('second');
+  });
+
+  it('skips consent for first-party clients; a denial answers access_denied with state and iss', async () => {
+    const firstParty = await register({ first_party: true });
+    const jar = new CookieJar();
+    const params = { response_type: 'code', client_id: firstParty.client_id, redirect_uri: CALLBACK, scope: 'openid', code_challenge: pkce().challenge, code_challenge_method: 'S256' };
+    const first = await signIn(jar, authorizePath(params, '/oauth/v1'), undefined);
+    expect(first.searchParams.get('code')).toEqual(expect.any(String));
+
+    const other = await register();
+    const denied = await signIn(jar, authorizePath({ ...params, client_id: other.client_id, state: 'd' }), 'deny');
+    expect(Object.fromEntries(denied.searchParams)).toMatchObject({ error: 'access_denied', state: 'd', iss: issuerOf(PUBLIC_URL, directory.defaultTenant.id) });
+  });
+
+  it('sets the session cookie HttpOnly and SameSite=Lax, and the pages a strict CSP without script', async () => {
+    const client = await register();
+    const jar = new CookieJar();
+    const start = await get(authorizePath({ response_type: 'code', client_id: client.client_id, redirect_uri: CALLBACK, scope: 'openid', code_challenge: pkce().challenge, code_challenge_method: 'S256' }), jar);
+    const page = await get(start.headers.get('location') ?? '', jar);
+    jar.take(page);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('script-src');
+    const html = await page.text();
+    expect(html).not.toContain('<script');
+    expect(html).toContain('name="username"');
+    const answer = await postForm('/oauth/login', { login_challenge: hiddenField(html, 'login_challenge'), csrf_token: hiddenField(html, 'csrf_token'), username: admin.claims.username, password: PASSWORD }, jar);
+    const cookie = answer.headers.getSetCookie().find((line) => line.startsWith('sigma_session=')) ?? '';
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+  });
+
+  it('refuses a login without the CSRF token, and a wrong password, changing nothing', async () => {
+    const client = await register();
+    const jar = new CookieJar();
+    const start = await get(authorizePath({ response_type: 'code', client_id: client.client_id, redirect_uri: CALLBACK, scope: 'openid', code_challenge: pkce().challenge, code_challenge_method: 'S256' }), jar);
+    const page = await get(start.headers.get('location') ?? '', jar);
+    jar.take(page);
+    const html = await page.text();
+    const challenge = hiddenField(html, 'login_challenge');
+    const noCsrf = await postForm('/oauth/login', { login_challenge: challenge, csrf_token: 'forged', username: admin.claims.username, password: PASSWORD }, jar);
+    expect(noCsrf.status).toBe(403);
+    expect(noCsrf.headers.getSetCookie().some((line) => line.startsWith('sigma_session='))).toBe(false);
+    const wrong = await postForm('/oauth/login', { login_challenge: challenge, csrf_token: hiddenField(html, 'csrf_token'), username: admin.claims.username, password: 'wrong' }, jar);
+    expect(wrong.status).toBe(401);
+    expect(await wrong.text()).toContain('The username or password is wrong.');
+  });
+
+  it('never redirects to an unregistered redirect URI (prefix, suffix and case tricks): an error page', async () => {
+    const client = await register();
+    for (const redirect of [`${CALLBACK}/evil`, `${CALLBACK}?x=1`, 'https://app.example.test/callbac', 'https://APP.example.test/callback', 'https://app.example.test.evil.test/callback']) {
+      const answer = await get(authorizePath({ response_type: 'code', client_id: client.client_id, redirect_uri: redirect, scope: 'openid', code_challenge: pkce().challenge, code_challenge_method: 'S256' }));
+      expect(answer.status).toBe(400);
+      expect(answer.headers.get('location')).toBeNull();
+      expect(await answer.text()).toContain('redirect_uri is not registered');
+    }
+  });
+
+  it('redirects request errors with state and iss: implicit, PKCE missing or plain, unknown scope', async () => {
+    const client = await register({ client_type: 'public', token_endpoint_auth_method: 'none' });
+    const cases: Array<[Record<string, string>, string]> = [
+      [{ response_type: 'token', code_challenge: pkce().challenge, code_challenge_method: 'S256' }, 'unsupported_response_type'],
+      [{ response_type: 'code' }, 'invalid_request'],
+      [{ response_type: 'code', code_challenge: pkce().verifier, code_challenge_method: 'plain' }, 'invalid_request'],
+      [{ response_type: 'code', code_challenge: pkce().challenge }, 'invalid_request'],
+      [{ response_type: 'code', code_challenge: pkce().challenge, code_challenge_method: 'S256', scope: 'openid admin' }, 'invalid_scope'],
+    ];
+    for (const [params, error] of cases) {
+      const answer = await get(authorizePath({ client_id: client.client_id, redirect_uri: CALLBACK, state: 'st', ...params }));
+      expect(answer.status).toBe(302);
+      const location = new URL(answer.headers.get('location') ?? '');
+      expect(Object.fromEntries(location.searchParams)).toMatchObject({ error, state: 'st', iss: issuerOf(PUBLIC_URL, directory.defaultTenant.id) });
+    }
+  });
+
+  it('treats a client of another tenant as unknown (error page, no redirect)', async () => {
+    const client = await register();
+    const other = directory.addTenant('other');
+    const answer = await get(authorizePath({ response_type: 'code', client_id: client.client_id, tenant_id: other.id, redirect_uri: CALLBACK, scope: 'openid', code_challenge: pkce().challenge, code_challenge_method: 'S256' }));
+    expect(answer.status).toBe(400);
+    expect(answer.headers.get('location')).toBeNull();
+  });
+
+  it('answers prompt=none without a session login_required', async () => {
+    const client = await register();
+    const answer = await get(authorizePath({ response_type: 'code', client_id: client.client_id, redirect_uri: CALLBACK, scope: 'openid', prompt: 'none', state: 'p', code_challenge: pkce().challenge, code_challenge_method: 'S256' }));
+    expect(new URL(answer.headers.get('location') ?? '').searchParams.get('error')).toBe('login_required');
+  });
+
+  it("completes seed 004's login_challenge through the JSON login API: cookie and redirect_to, no tokens", async () => {
+    const client = await register({ first_party: true });
+    const start = await get(authorizePath({ response_type: 'code', client_id: client.client_id, redirect_uri: CALLBACK, scope: 'openid', state: 'lc', code_challenge: pkce().challenge, code_challenge_method: 'S256' }));
+    const challenge = new URL(start.headers.get('location') ?? '', PUBLIC_URL).searchParams.get('login_challenge') ?? '';
+    const answer = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: admin.claims.username, password: PASSWORD, login_challenge: challenge, client_id: client.client_id }),
+    });
+    expect(answer.status).toBe(200);
+    const body = await readJson<{ mfa_required: boolean; redirect_to: string; access_token?: string }>(answer);
+    expect(body.mfa_required).toBe(false);
+    expect(body.access_token).toBeUndefined();
+    const redirect = new URL(body.redirect_to);
+    expect(redirect.searchParams.get('code')).toEqual(expect.any(String));
+    expect(redirect.searchParams.get('state')).toBe('lc');
+    expect(answer.headers.getSetCookie().some((line) => line.startsWith('sigma_session='))).toBe(true);
+
+    const reused = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: admin.claims.username, password: PASSWORD, login_challenge: challenge }) });
+    expect(reused.status).toBe(404);
+  });
+});
