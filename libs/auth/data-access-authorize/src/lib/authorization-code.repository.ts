@@ -87,6 +87,13 @@ export class AuthorizationCodeRepository {
     );
   }
 
+  /** The code as stored, whether spent, and the session its first use started (no lock: a look before the real redemption). */
+  async find(codeHash: string): Promise<{ code: AuthorizationCode; consumed: boolean; sessionId: string | null } | undefined> {
+    const rows: CodeRow[] = await this.manager.query(`SELECT ${COLUMNS} FROM auth.authorization_codes WHERE code_hash = $1`, [codeHash]);
+    const row = rows[0];
+    return row && { code: codeOf(row), consumed: row.consumed_at !== null, sessionId: row.session_id };
+  }
+
   /**
    * Spends the code under a row lock (inside the caller's transaction): the first presentation of
    * an unexpired code redeems it; any later one is a replay.

@@ -2,6 +2,11 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AuthorizationFlowService } from './authorization-flow.service';
 import { AUTHORIZE_OPTIONS, AuthorizeOptions } from './authorize.options';
 import { DeviceFlowService } from './device-flow.service';
+import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
+import { DeviceCodeGrant } from './grants/device-code.grant';
+import { ProtocolController } from './http/protocol.controller';
+import { LogoutService } from './logout.service';
+import { ParService } from './par.service';
 import { AuthorizeController } from './http/authorize.controller';
 import { BrowserCookies } from './http/browser-cookies';
 import { FlowResponder } from './http/flow-responder';
@@ -19,7 +24,7 @@ export class AuthorizeModule {
     return {
       module: AuthorizeModule,
       global: true,
-      controllers: [AuthorizeController, PagesController],
+      controllers: [AuthorizeController, PagesController, ProtocolController],
       providers: [
         { provide: AUTHORIZE_OPTIONS, useValue: options },
         { provide: BrowserCookies, useValue: new BrowserCookies(options.publicUrl) },
@@ -28,6 +33,10 @@ export class AuthorizeModule {
         FlowResponder,
         LoginMethodRegistry,
         AuthorizeLoginChallengeHandler,
+        ParService,
+        LogoutService,
+        AuthorizationCodeGrant,
+        DeviceCodeGrant,
       ],
       exports: [LoginMethodRegistry, AuthorizationFlowService, FlowResponder],
     };

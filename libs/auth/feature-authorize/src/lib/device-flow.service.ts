@@ -18,9 +18,7 @@ export interface DeviceAuthorizationResponse {
 }
 
 /** RFC 8628 §3.5: what a poll finds. */
-export type DevicePoll =
-  | { outcome: 'approved'; device: DeviceAuthorization }
-  | { outcome: 'authorization_pending' | 'slow_down' | 'access_denied' | 'expired_token' | 'invalid_grant' };
+export type DevicePoll<T> = { outcome: 'approved'; value: T } | { outcome: 'authorization_pending' | 'slow_down' | 'access_denied' | 'expired_token' | 'invalid_grant' };
 
 /** RFC 8628 §3.5: slow_down adds 5 seconds to the interval. */
 const SLOW_DOWN_STEP_SECONDS = 5;
@@ -91,9 +89,9 @@ export class DeviceFlowService {
    * grows), undecided is authorization_pending, then access_denied or expired_token; an approval is
    * handed out once (`consume` in the same transaction as the tokens' session).
    */
-  async poll(clientId: string, deviceCode: string, consume: (device: DeviceAuthorization) => Promise<void>): Promise<DevicePoll> {
+  async poll<T>(clientId: string, deviceCode: string, consume: (device: DeviceAuthorization) => Promise<T>): Promise<DevicePoll<T>> {
     const now = this.clock();
-    return this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction(async (manager): Promise<DevicePoll<T>> => {
       const devices = new DeviceAuthorizationRepository(manager);
       const hash = hashToken(deviceCode);
       const device = await devices.lockForPoll(hash);
@@ -102,8 +100,7 @@ export class DeviceFlowService {
       if (device.status === 'denied') return { outcome: 'access_denied' };
       if (device.status === 'approved') {
         await devices.markConsumed(hash);
-        await consume(device);
-        return { outcome: 'approved', device };
+        return { outcome: 'approved', value: await consume(device) };
       }
       const tooSoon = device.lastPolledAt !== null && now.getTime() - device.lastPolledAt.getTime() < device.intervalSeconds * 1000;
       await devices.recordPoll(hash, now, tooSoon ? device.intervalSeconds + SLOW_DOWN_STEP_SECONDS : device.intervalSeconds);

@@ -2,6 +2,7 @@ import { InMemoryEventBus } from '@sigma/shared/data-access-events';
 import { RunningService, startService } from '@sigma/shared/feature-service-host';
 import { freePort, readJson, startTestPostgres, TestPostgres } from '@sigma/shared/testing';
 import { issuerOf } from '@sigma/shared/util-auth';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { authServer } from './auth-server.definition';
@@ -269,5 +270,183 @@ describe('authorization endpoint and pages', () => {
 
     const reused = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: admin.claims.username, password: PASSWORD, login_challenge: challenge }) });
     expect(reused.status).toBe(404);
+  });
+
+  const token = (form: Record<string, string>, auth?: Registered) =>
+    fetch(`${base}/oauth/token`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        ...(auth?.client_secret ? { authorization: `Basic ${Buffer.from(`${auth.client_id}:${auth.client_secret}`).toString('base64')}` } : {}),
+      },
+      body: new URLSearchParams(form).toString(),
+    });
+  const codeFor = async (client: Registered, extra: Record<string, string> = {}, jar = new CookieJar()): Promise<{ code: string; verifier: string; jar: CookieJar }> => {
+    const { verifier, challenge } = pkce();
+    const result = await signIn(jar, authorizePath({ response_type: 'code', client_id: client.client_id, redirect_uri: CALLBACK, scope: 'openid profile', code_challenge: challenge, code_challenge_method: 'S256', ...extra }));
+    return { code: result.searchParams.get('code') ?? '', verifier, jar };
+  };
+
+  describe('authorization_code grant', () => {
+    it('exchanges the code once for tokens whose ID token has nonce, at_hash, auth_time and amr', async () => {
+      const client = await register();
+      const { code, verifier } = await codeFor(client, { nonce: 'nonce-42' });
+      const answer = await token({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: CALLBACK }, client);
+      expect(answer.status).toBe(200);
+      const tokens = await readJson<{ access_token: string; id_token: string; refresh_token: string; token_type: string }>(answer);
+      expect(tokens.token_type).toBe('Bearer');
+      const jwks = createRemoteJWKSet(new URL(`${base}/.well-known/jwks.json?tenant_id=${directory.defaultTenant.id}`));
+      const id = await jwtVerify(tokens.id_token, jwks, { issuer: issuerOf(PUBLIC_URL, directory.defaultTenant.id), audience: client.client_id });
+      expect(id.payload).toMatchObject({ sub: admin.claims.user_id, nonce: 'nonce-42', amr: ['pwd'], auth_time: expect.any(Number), at_hash: expect.any(String), sid: expect.any(String) });
+      expect(tokens.refresh_token).toEqual(expect.any(String));
+    });
+
+    it('refuses a wrong verifier, a verifier-less exchange and another redirect URI with invalid_grant; the code still works after', async () => {
+      const client = await register();
+      const { code, verifier } = await codeFor(client);
+      const attempts: Array<Record<string, string>> = [
+        { code_verifier: pkce().verifier, redirect_uri: CALLBACK },
+        { redirect_uri: CALLBACK },
+        { code_verifier: verifier, redirect_uri: `${CALLBACK}/other` },
+      ];
+      for (const form of attempts) {
+        const answer = await token({ grant_type: 'authorization_code', code, ...form }, client);
+        expect(answer.status).toBe(400);
+        expect(await answer.json()).toMatchObject({ error: 'invalid_grant' });
+      }
+      expect((await token({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: CALLBACK }, client)).status).toBe(200);
+    });
+
+    it('refuses a code_verifier for a code issued without PKCE (downgrade)', async () => {
+      const client = await register({ require_pkce: false });
+      const jar = new CookieJar();
+      const result = await signIn(jar, authorizePath({ response_type: 'code', client_id: client.client_id, redirect_uri: CALLBACK, scope: 'openid' }));
+      const answer = await token({ grant_type: 'authorization_code', code: result.searchParams.get('code') ?? '', code_verifier: pkce().verifier, redirect_uri: CALLBACK }, client);
+      expect(answer.status).toBe(400);
+      expect(await answer.json()).toMatchObject({ error: 'invalid_grant' });
+    });
+
+    it("refuses a replayed code and revokes the session (and refresh token) its first use issued; another client's code is invalid_grant", async () => {
+      const client = await register();
+      const { code, verifier } = await codeFor(client);
+      const first = await readJson<{ refresh_token: string }>(await token({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: CALLBACK }, client));
+      const replay = await token({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: CALLBACK }, client);
+      expect(replay.status).toBe(400);
+      expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+      const refresh = await token({ grant_type: 'refresh_token', refresh_token: first.refresh_token }, client);
+      expect(refresh.status).toBe(400);
+
+      const other = await register();
+      const second = await codeFor(client);
+      const stolen = await token({ grant_type: 'authorization_code', code: second.code, code_verifier: second.verifier, redirect_uri: CALLBACK }, other);
+      expect(await stolen.json()).toMatchObject({ error: 'invalid_grant' });
+    });
+  });
+
+  describe('PAR', () => {
+    it('pushes a request (201, request_uri, 90 s), authorizes with it once, and refuses it the second time', async () => {
+      const client = await register({ require_par: true });
+      const { verifier, challenge } = pkce();
+      const pushed = await fetch(`${base}/oauth/par`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}` },
+        body: new URLSearchParams({ response_type: 'code', redirect_uri: CALLBACK, scope: 'openid', state: 'par-state', code_challenge: challenge, code_challenge_method: 'S256' }).toString(),
+      });
+      expect(pushed.status).toBe(201);
+      const body = await readJson<{ request_uri: string; expires_in: number }>(pushed);
+      expect(body).toEqual({ request_uri: expect.stringMatching(/^urn:ietf:params:oauth:request_uri:/), expires_in: 90 });
+
+      const direct = await get(authorizePath({ response_type: 'code', client_id: client.client_id, redirect_uri: CALLBACK, scope: 'openid', state: 'x', code_challenge: challenge, code_challenge_method: 'S256' }));
+      expect(new URL(direct.headers.get('location') ?? '').searchParams.get('error')).toBe('invalid_request');
+
+      const jar = new CookieJar();
+      const result = await signIn(jar, authorizePath({ client_id: client.client_id, request_uri: body.request_uri }));
+      expect(result.searchParams.get('state')).toBe('par-state');
+      expect((await token({ grant_type: 'authorization_code', code: result.searchParams.get('code') ?? '', code_verifier: verifier, redirect_uri: CALLBACK }, client)).status).toBe(200);
+
+      const reused = await get(authorizePath({ client_id: client.client_id, request_uri: body.request_uri }), jar);
+      expect(reused.status).toBe(400);
+      expect(await reused.text()).toContain('invalid_request_uri');
+    });
+
+    it('refuses an unauthenticated push with invalid_client and an unregistered redirect URI with invalid_request', async () => {
+      const client = await register();
+      const unauthenticated = await fetch(`${base}/oauth/par`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `client_id=${client.client_id}&response_type=code&redirect_uri=${encodeURIComponent(CALLBACK)}` });
+      expect(unauthenticated.status).toBe(401);
+      expect(await unauthenticated.json()).toMatchObject({ error: 'invalid_client' });
+      const wrong = await fetch(`${base}/api/oauth/par`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}` },
+        body: new URLSearchParams({ response_type: 'code', redirect_uri: `${CALLBACK}.evil`, scope: 'openid', code_challenge: pkce().challenge, code_challenge_method: 'S256' }).toString(),
+      });
+      expect(wrong.status).toBe(400);
+      expect(await wrong.json()).toMatchObject({ error: 'invalid_request' });
+    });
+  });
+
+  describe('device flow', () => {
+    it('issues WDJB-MJHT-style codes; pending, slow_down, then tokens after approval on the /device page; once', async () => {
+      const client = await register({ client_type: 'public', token_endpoint_auth_method: 'none', allowed_grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'], redirect_uris: [] });
+      const started = await fetch(`${base}/oauth/device_authorization`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `client_id=${client.client_id}&scope=openid` });
+      expect(started.status).toBe(200);
+      const device = await readJson<{ device_code: string; user_code: string; verification_uri: string; verification_uri_complete: string; expires_in: number; interval: number }>(started);
+      expect(device).toMatchObject({ user_code: expect.stringMatching(/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/), verification_uri: `${PUBLIC_URL}/device`, expires_in: 1800, interval: 5 });
+      const poll = () => token({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: device.device_code, client_id: client.client_id });
+      expect(await (await poll()).json()).toMatchObject({ error: 'authorization_pending' });
+      expect(await (await poll()).json()).toMatchObject({ error: 'slow_down' });
+
+      const jar = new CookieJar();
+      const page = await get(`/device?user_code=${device.user_code}`, jar);
+      jar.take(page);
+      const html = await page.text();
+      const entered = await postForm('/device', { csrf_token: hiddenField(html, 'csrf_token'), user_code: device.user_code.toLowerCase().replace('-', ' ') }, jar);
+      expect(entered.status).toBe(303);
+      const login = await get(entered.headers.get('location') ?? '', jar);
+      jar.take(login);
+      const loginHtml = await login.text();
+      const signedIn = await postForm('/oauth/login', { login_challenge: hiddenField(loginHtml, 'login_challenge'), csrf_token: hiddenField(loginHtml, 'csrf_token'), username: admin.claims.username, password: PASSWORD }, jar);
+      jar.take(signedIn);
+      const consent = await get(signedIn.headers.get('location') ?? '', jar);
+      const consentHtml = await consent.text();
+      expect(consentHtml).toContain(device.user_code);
+      const approved = await postForm('/oauth/consent', { login_challenge: hiddenField(consentHtml, 'login_challenge'), csrf_token: hiddenField(consentHtml, 'csrf_token'), decision: 'approve' }, jar);
+      expect(approved.status).toBe(200);
+      expect(await approved.text()).toContain('Device connected');
+
+      await db.query('UPDATE auth.device_authorizations SET last_polled_at = NULL WHERE user_code = $1', [device.user_code]);
+      const tokens = await poll();
+      expect(tokens.status).toBe(200);
+      expect(await tokens.json()).toMatchObject({ access_token: expect.any(String), id_token: expect.any(String), token_type: 'Bearer' });
+      expect(await (await poll()).json()).toMatchObject({ error: 'invalid_grant' });
+    });
+
+    it('answers access_denied after a denial and expired_token after expiry', async () => {
+      const client = await register({ client_type: 'public', token_endpoint_auth_method: 'none', allowed_grant_types: ['urn:ietf:params:oauth:grant-type:device_code'], redirect_uris: [] });
+      const start = async () => readJson<{ device_code: string; user_code: string }>(await fetch(`${base}/oauth/v1/device_authorization`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `client_id=${client.client_id}` }));
+      const denied = await start();
+      await db.query("UPDATE auth.device_authorizations SET status = 'denied' WHERE user_code = $1", [denied.user_code]);
+      const poll = (deviceCode: string) => token({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: deviceCode, client_id: client.client_id });
+      expect(await (await poll(denied.device_code)).json()).toMatchObject({ error: 'access_denied' });
+      const expired = await start();
+      await db.query("UPDATE auth.device_authorizations SET expires_at = now() - interval '1 second' WHERE user_code = $1", [expired.user_code]);
+      expect(await (await poll(expired.device_code)).json()).toMatchObject({ error: 'expired_token' });
+    });
+  });
+
+  describe('RP-initiated logout', () => {
+    it('ends the browser session and its login sessions, then redirects to the registered URI with state', async () => {
+      const client = await register({ post_logout_redirect_uris: ['https://app.example.test/bye'] });
+      const { code, verifier, jar } = await codeFor(client);
+      const tokens = await readJson<{ id_token: string; refresh_token: string }>(await token({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: CALLBACK }, client));
+      const unregistered = await get(`/oauth/logout?${new URLSearchParams({ id_token_hint: tokens.id_token, post_logout_redirect_uri: 'https://evil.example/bye' })}`, jar);
+      expect(unregistered.status).toBe(400);
+      const answer = await get(`/oauth/logout?${new URLSearchParams({ id_token_hint: tokens.id_token, post_logout_redirect_uri: 'https://app.example.test/bye', state: 'bye-1' })}`, jar);
+      expect(answer.status).toBe(302);
+      expect(answer.headers.get('location')).toBe('https://app.example.test/bye?state=bye-1');
+      jar.take(answer);
+      expect((await token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token }, client)).status).toBe(400);
+      const again = await get(authorizePath({ response_type: 'code', client_id: client.client_id, redirect_uri: CALLBACK, scope: 'openid', code_challenge: pkce().challenge, code_challenge_method: 'S256' }), jar);
+      expect(again.headers.get('location')).toMatch(/^\/oauth\/login/);
+    });
   });
 });

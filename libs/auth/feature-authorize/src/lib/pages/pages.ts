@@ -100,3 +100,20 @@ export function messagePage(page: Omit<PageContext, 'csrfToken'>, input: { title
   const detail = input.detail ? html`<p><code>${input.detail}</code></p>` : html``;
   return layout(input.title, page.branding, page.styleNonce, html`<p role="status">${input.message}</p>${detail}`);
 }
+
+export function logoutPage(page: PageContext, input: { carry: Record<string, string | undefined> }): string {
+  const hidden = Object.entries(input.carry)
+    .filter((entry): entry is [string, string] => entry[1] !== undefined)
+    .map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`);
+  return layout(
+    'Sign out?',
+    page.branding,
+    page.styleNonce,
+    html`<p>Do you want to sign out of <strong>${page.branding.clientName}</strong> and this identity service?</p>
+<form method="post" action="/oauth/logout">
+<input type="hidden" name="csrf_token" value="${page.csrfToken}">
+${hidden}
+<button type="submit" name="confirm" value="yes">Sign out</button>
+</form>`,
+  );
+}

@@ -17,6 +17,8 @@ export interface SessionStart {
   refreshLifetimeSeconds: number;
   /** Binds the session's refresh tokens to a DPoP key (RFC 9449 §5, public clients). */
   dpopJkt?: string;
+  /** When the user authenticated, if before now (a browser sign-in followed by a code exchange). */
+  authTime?: Date;
 }
 
 export interface StartedSession {
@@ -58,15 +60,16 @@ export class LoginSessionService {
 
   async start(input: SessionStart): Promise<StartedSession> {
     const now = this.clock();
+    const authTime = input.authTime ?? now;
     const familyId = randomUUID();
     const refreshToken = randomToken();
     const expiresAt = expiryOf(now, input.refreshLifetimeSeconds);
     await this.dataSource.transaction(async (manager) => {
       const repository = new RefreshTokenRepository(manager);
-      await repository.createFamily({ id: familyId, tenantId: input.tenantId, userId: input.userId, clientId: input.clientId, scope: input.scope, authTime: now, amr: input.amr, dpopJkt: input.dpopJkt }, now);
+      await repository.createFamily({ id: familyId, tenantId: input.tenantId, userId: input.userId, clientId: input.clientId, scope: input.scope, authTime, amr: input.amr, dpopJkt: input.dpopJkt }, now);
       await repository.insertToken({ id: randomUUID(), familyId, tokenHash: hashToken(refreshToken), createdAt: now, expiresAt });
     });
-    return { refreshToken, expiresAt, grant: { clientId: input.clientId, sessionId: familyId, scope: input.scope, authTime: Math.floor(now.getTime() / 1000), amr: input.amr } };
+    return { refreshToken, expiresAt, grant: { clientId: input.clientId, sessionId: familyId, scope: input.scope, authTime: Math.floor(authTime.getTime() / 1000), amr: input.amr } };
   }
 
   /** Whether the session a token's `sid` names is still active (introspection and userinfo ask). */
