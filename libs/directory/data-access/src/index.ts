@@ -7,9 +7,10 @@ import { CreateDirectorySchema1763800001000 } from './lib/directory-schema.migra
 import { RoleAndGroupNames1764100000000 } from './lib/roles-and-groups-names.migration';
 import { DirectoryUserListing1764200000000 } from './lib/users-listing.migration';
 import { DirectoryUserSearch1764300000000 } from './lib/users-search.migration';
+import { DirectoryExternalIdentities1796004205637 } from './lib/external-identities.migration';
 
 /** The directory's migrations, in order. */
-export const DIRECTORY_MIGRATIONS = [CreateDirectorySchema1763800001000, DirectoryAccessAndCredentials1763900000000, RoleAndGroupNames1764100000000, DirectoryUserListing1764200000000, DirectoryUserSearch1764300000000];
+export const DIRECTORY_MIGRATIONS = [CreateDirectorySchema1763800001000, DirectoryAccessAndCredentials1763900000000, RoleAndGroupNames1764100000000, DirectoryUserListing1764200000000, DirectoryUserSearch1764300000000, DirectoryExternalIdentities1796004205637];
 export { ADMIN_PERMISSIONS } from './lib/directory-bootstrap.repository';
 export { TenantScope } from './lib/tenant-scope';
 export type { TenantCaller } from './lib/tenant-scope';
@@ -34,3 +35,6 @@ export { ApiKeysRepository } from './lib/api-keys.repository';
 export type { ApiKeyCredential, ApiKeyRecord } from './lib/api-keys.repository';
 export { WebauthnCredentialsRepository } from './lib/webauthn-credentials.repository';
 export type { CounterUpdate, NewWebauthnCredential, WebauthnCredentialRecord } from './lib/webauthn-credentials.repository';
+export { DirectoryExternalIdentities1796004205637 } from './lib/external-identities.migration';
+export { ExternalIdentitiesRepository } from './lib/external-identities.repository';
+export type { ExternalIdentity } from './lib/external-identities.repository';

@@ -1,6 +1,7 @@
 export {
   AddWebauthnCredentialRequest,
   DIRECTORY_INTERNAL_ROUTES,
+  FederatedLoginRequest,
   IdentifierUserRequest,
   MAX_WEBAUTHN_COUNTER,
   RecordWebauthnUseRequest,
@@ -13,6 +14,7 @@ export {
 } from './lib/directory-internal-api';
 export type {
   ApiKeyTenantResponse,
+  FederatedLoginResponse,
   IdentifierUserResponse,
   IdentityClaims,
   IdentityResponse,

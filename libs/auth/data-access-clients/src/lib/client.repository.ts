@@ -151,6 +151,12 @@ export class ClientRepository {
     return Number(rows[0]?.total ?? 0);
   }
 
+  /** The tenant's clients that registered exactly this redirect URI. */
+  async findByRedirectUri(tenantId: string, redirectUri: string): Promise<ClientRecord[]> {
+    const rows: ClientRow[] = await this.manager.query(`SELECT ${COLUMNS} FROM auth.clients WHERE tenant_id = $1 AND $2 = ANY (redirect_uris) ORDER BY seq`, [tenantId, redirectUri]);
+    return rows.map(toRecord);
+  }
+
   /** The client a public client_id names, within `tenantId` when given (client ids are unique across tenants). */
   async findByClientId(clientId: string, tenantId?: string): Promise<ClientRecord | undefined> {
     const rows: ClientRow[] = await this.manager.query(`SELECT ${COLUMNS} FROM auth.clients WHERE client_id = $1 AND ($2::uuid IS NULL OR tenant_id = $2::uuid)`, [

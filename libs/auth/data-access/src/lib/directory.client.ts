@@ -1,6 +1,8 @@
 import {
   AddWebauthnCredentialRequest,
   DIRECTORY_INTERNAL_ROUTES,
+  FederatedLoginRequest,
+  FederatedLoginResponse,
   IdentifierUserRequest,
   IdentifierUserResponse,
   IdentityResponse,
@@ -54,6 +56,11 @@ export class DirectoryClient {
   userClaims(userId: string, tenantId: string, context: CallContext = {}): Promise<IdentityResponse> {
     const path = `${DIRECTORY_INTERNAL_ROUTES.userClaims(userId)}?tenant_id=${encodeURIComponent(tenantId)}`;
     return this.call<IdentityResponse>('GET', path, context);
+  }
+
+  /** The user an upstream identity signs in as (linked, linked now by verified email, or created). */
+  federatedLogin(request: FederatedLoginRequest, context: CallContext = {}): Promise<FederatedLoginResponse> {
+    return this.call<FederatedLoginResponse>('POST', DIRECTORY_INTERNAL_ROUTES.federatedLogin, context, request);
   }
 
   /** A tenant by id or by slug (`default`); NOT_FOUND when there is none. */

@@ -73,6 +73,12 @@ export class ClientRegistry {
     return client?.status === 'active' ? client : undefined;
   }
 
+  /** The tenant's active clients that registered exactly this redirect URI (for requests that name no client_id). */
+  async findActiveByRedirectUri(tenantId: string, redirectUri: string): Promise<ClientRecord[]> {
+    const clients = await new ClientRepository(this.dataSource.manager).findByRedirectUri(tenantId, redirectUri);
+    return clients.filter((client) => client.status === 'active');
+  }
+
   /** Looks up and authenticates the client a token-endpoint request presents (see authenticateClient). */
   async authenticate(tenantId: string | undefined, presented: PresentedClientAuthentication): Promise<ClientRecord> {
     const clientId = presented.clientId;

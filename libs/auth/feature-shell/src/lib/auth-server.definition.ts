@@ -4,6 +4,7 @@ import { AUTHORIZE_MIGRATIONS, AuthorizeModule } from '@sigma/auth/feature-autho
 import { AuthClientsModule, CLIENT_REGISTRY_MIGRATIONS } from '@sigma/auth/feature-clients';
 import { AuthOAuthModule, OAuthSettings } from '@sigma/auth/feature-oauth';
 import { AuthLoginApisModule, LoginApisSettings } from '@sigma/auth/feature-login-apis';
+import { AuthFederationModule, FEDERATION_MIGRATIONS } from '@sigma/auth/feature-federation';
 import { AuthTokensModule, TokenSettings } from '@sigma/auth/feature-tokens';
 import { decoyKeyOf, relyingPartyOf, WebauthnModule, WebauthnSettings } from '@sigma/auth/feature-webauthn';
 import { ServiceDefinition } from '@sigma/shared/feature-service-host';
@@ -34,6 +35,8 @@ const SECONDS_PER_DAY = 86400;
 @Module({})
 class AuthServerModule {
   static with(config: AuthServerConfig): DynamicModule {
+    const secretBox = SecretBox.fromEncodedKey(config.secrets.SECRETS_ENCRYPTION_KEY);
+    const directory = new DirectoryClient({ baseUrl: config.directory.USER_DIRECTORY_URL, timeoutMs: config.directory.DIRECTORY_TIMEOUT_MS });
     return {
       module: AuthServerModule,
       imports: [
@@ -41,8 +44,8 @@ class AuthServerModule {
           publicUrl: config.tokens.PUBLIC_URL,
           algorithm: config.tokens.TOKEN_SIGNING_ALG,
           keyMaxAgeSeconds: config.tokens.SIGNING_KEY_ROTATION_DAYS * SECONDS_PER_DAY,
-          secretBox: SecretBox.fromEncodedKey(config.secrets.SECRETS_ENCRYPTION_KEY),
-          directory: new DirectoryClient({ baseUrl: config.directory.USER_DIRECTORY_URL, timeoutMs: config.directory.DIRECTORY_TIMEOUT_MS }),
+          secretBox,
+          directory,
         }),
         // Bearer tokens on the admin routes (applications); auth-server reads its own JWKS (AUTH_SERVER_URL).
         AccessTokenModule.forSettings(config.access),
@@ -58,6 +61,7 @@ class AuthServerModule {
         }),
         AuthLoginApisModule.with({ publicUrl: config.tokens.PUBLIC_URL, contextualTokenMaxSeconds: config.loginApis.CONTEXTUAL_TOKEN_MAX_SECONDS }),
         AuthorizeModule.with({ publicUrl: config.tokens.PUBLIC_URL }),
+        AuthFederationModule.with({ publicUrl: config.tokens.PUBLIC_URL, secretBox, directory }),
       ],
     };
   }
@@ -68,7 +72,7 @@ export const authServer: ServiceDefinition<typeof settings> = {
   name: 'auth-server',
   defaultPort: 3001,
   schema: 'auth',
-  migrations: [...AUTH_MIGRATIONS, ...CLIENT_REGISTRY_MIGRATIONS, ...WEBAUTHN_MIGRATIONS, ...AUTHORIZE_MIGRATIONS],
+  migrations: [...AUTH_MIGRATIONS, ...CLIENT_REGISTRY_MIGRATIONS, ...WEBAUTHN_MIGRATIONS, ...AUTHORIZE_MIGRATIONS, ...FEDERATION_MIGRATIONS],
   settings,
   edge: false,
   openApi: { title: 'Sigma IAM authorization server', description: 'OAuth 2.1 and OpenID Connect endpoints, login APIs, passkeys and social login.' },

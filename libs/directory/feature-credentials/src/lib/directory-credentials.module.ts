@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TenantScope } from '@sigma/directory/data-access';
 import { DataSource } from 'typeorm';
 import { CredentialVerificationService } from './credential-verification.service';
+import { FederatedLoginService } from './federated-login.service';
 import { InternalCredentialsController } from './internal-credentials.controller';
 import { InternalWebauthnCredentialsController } from './internal-webauthn-credentials.controller';
 import { MfaEnrolmentController } from './mfa-enrolment.controller';
@@ -13,6 +14,7 @@ import { WebauthnCredentialsService } from './webauthn-credentials.service';
   controllers: [InternalCredentialsController, InternalWebauthnCredentialsController, MfaEnrolmentController],
   providers: [
     CredentialVerificationService,
+    FederatedLoginService,
     MfaEnrolmentService,
     WebauthnCredentialsService,
     { provide: TenantScope, useFactory: (dataSource: DataSource) => new TenantScope(dataSource), inject: [DataSource] },

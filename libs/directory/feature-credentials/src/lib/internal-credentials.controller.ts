@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { IdentityResponse, VerifyPasswordRequest, VerifySecondFactorRequest } from '@sigma/shared/contracts-internal';
+import { FederatedLoginRequest, FederatedLoginResponse, IdentityResponse, VerifyPasswordRequest, VerifySecondFactorRequest } from '@sigma/shared/contracts-internal';
 import { isUuid } from '@sigma/shared/util-auth';
 import { DomainError, ErrorKind } from '@sigma/shared/util-errors';
 import { IsUUID } from 'class-validator';
 import { CredentialVerificationService } from './credential-verification.service';
+import { FederatedLoginService } from './federated-login.service';
 
 class UserClaimsQuery {
   @IsUUID()
@@ -18,7 +19,10 @@ class UserClaimsQuery {
 @ApiTags('internal: credentials')
 @Controller('internal/v1')
 export class InternalCredentialsController {
-  constructor(private readonly verification: CredentialVerificationService) {}
+  constructor(
+    private readonly verification: CredentialVerificationService,
+    private readonly federated: FederatedLoginService,
+  ) {}
 
   @Post('credentials/password/verify')
   @HttpCode(200)
@@ -52,5 +56,19 @@ export class InternalCredentialsController {
   claims(@Param('id') id: string, @Query() query: UserClaimsQuery): Promise<IdentityResponse> {
     if (!isUuid(id)) throw new DomainError(ErrorKind.NOT_FOUND, 'user not found');
     return this.verification.claimsOf(query.tenant_id, id);
+  }
+
+  @Post('users/federated-login')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Sign in with an upstream identity',
+    description:
+      'The user linked to (issuer, subject) in tenant_id. A new identity is linked to the user with the same email only with link_by_email and ' +
+      'email_verified; otherwise, with allow_signup, a new user without password is created (default roles, user.created) and linked. 409 CONFLICT ' +
+      'when the email belongs to an account the identity may not be linked to; 403 when sign-up is disabled, the account is disabled or the tenant ' +
+      'suspended; 404 for an unknown tenant. Sets last_login.',
+  })
+  federatedLogin(@Body() body: FederatedLoginRequest): Promise<FederatedLoginResponse> {
+    return this.federated.signIn(body);
   }
 }

@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, IsUUID, Length, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 /**
  * user-directory's internal API for auth-server (ARCHITECTURE.md): never routed by the gateway.
@@ -44,6 +44,13 @@ export const DIRECTORY_INTERNAL_ROUTES = {
    * (seed 003 `/api/auth/create`), created without a password on first use.
    */
   identifierUser: '/internal/v1/users/by-identifier',
+  /**
+   * POST FederatedLoginRequest → FederatedLoginResponse: the user an upstream identity (issuer +
+   * subject) signs in as; links by verified email or creates the user when the request allows it.
+   * 409 CONFLICT: the email belongs to an account the identity may not be linked to; 403: sign-up
+   * disabled, account disabled or tenant suspended; 404: unknown tenant.
+   */
+  federatedLogin: '/internal/v1/users/federated-login',
 } as const;
 
 export class VerifyPasswordRequest {
@@ -265,4 +272,55 @@ export interface WebauthnCredentialListResponse {
   /** The user the query named; null when the tenant has no such user. */
   user_id: string | null;
   credentials: WebauthnCredentialResponse[];
+}
+
+/** A sign-in by an identity of an upstream provider (social login, SSO). */
+export class FederatedLoginRequest {
+  @IsUUID()
+  tenant_id!: string;
+
+  /** The namespace the subject is unique in: the OpenID issuer, or the OAuth 2.0 provider's user-info URL. */
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['https', 'http'] })
+  @MaxLength(2048)
+  issuer!: string;
+
+  @IsString()
+  @Length(1, 255)
+  subject!: string;
+
+  /** The provider's name in the tenant (`google`): names usernames of created users. */
+  @Matches(/^[a-z0-9][a-z0-9-]{0,62}$/)
+  provider!: string;
+
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(320)
+  email?: string;
+
+  /** Whether the provider asserts it verified the email. */
+  @IsBoolean()
+  email_verified!: boolean;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  first_name?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  last_name?: string;
+
+  /** Link to an existing user of the tenant with the same email, when the email is verified. */
+  @IsBoolean()
+  link_by_email!: boolean;
+
+  /** Create a user when the identity is new (and its email belongs to nobody). */
+  @IsBoolean()
+  allow_signup!: boolean;
+}
+
+export interface FederatedLoginResponse extends IdentityResponse {
+  /** existing: the identity was linked before; linked: linked now by verified email; created: a new user. */
+  outcome: 'existing' | 'linked' | 'created';
 }
