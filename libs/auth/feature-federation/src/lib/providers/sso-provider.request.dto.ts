@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PROVIDER_TYPES, type ProviderType, UPSTREAM_AUTH_METHODS, type UpstreamAuthMethod } from '@sigma/auth/data-access-federation';
 import { Transform, Type } from 'class-transformer';
-import { Allow, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { Allow, IsBoolean, IsDefined, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { PRESET_NAMES } from './provider-presets';
 
 const URL_LENGTH = 2048;
@@ -67,6 +67,7 @@ export class SsoProviderConfigRequest {
 
   @ApiPropertyOptional({ type: ClaimMappingRequest })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ClaimMappingRequest)
   claims?: ClaimMappingRequest;
@@ -101,6 +102,8 @@ export class PutSsoProviderRequest {
   @ApiPropertyOptional({ example: 'Continue with GitHub' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100) displayName?: string;
 
   @ApiProperty({ type: SsoProviderConfigRequest })
+  @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => SsoProviderConfigRequest)
   config!: SsoProviderConfigRequest;
@@ -116,6 +119,7 @@ export class PutSsoProviderRequest {
 
   @ApiPropertyOptional({ type: SsoProviderMetadataRequest })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => SsoProviderMetadataRequest)
   metadata?: SsoProviderMetadataRequest;
