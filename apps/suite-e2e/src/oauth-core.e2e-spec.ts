@@ -69,7 +69,8 @@ describe('OAuth token endpoint, DPoP, introspection and revocation through the g
   /** openid-client's configuration from discovery, with the token endpoint under the given prefix. */
   const configure = async (registered: Registered, auth: client.ClientAuth, prefix: (typeof PREFIXES)[number] = '/oauth'): Promise<client.Configuration> => {
     const discovered = await client.discovery(issuer(), registered.client_id, undefined, auth, { execute: [client.allowInsecureRequests] });
-    const metadata = discovered.serverMetadata();
+    // The metadata without its helper method (supportsPKCE), which is not part of the JSON document.
+    const { supportsPKCE, ...metadata } = discovered.serverMetadata();
     const endpoints = {
       token_endpoint: `${gateway}${prefix}/token`,
       introspection_endpoint: `${gateway}${prefix}/introspect`,
@@ -85,7 +86,7 @@ describe('OAuth token endpoint, DPoP, introspection and revocation through the g
     } catch (error) {
       if (error instanceof client.ResponseBodyError) return { status: error.status, error: error.error };
       // A 401 carries a challenge (Basic for invalid_client): the client library reports it as such.
-      if (error instanceof client.WWWAuthenticateChallengeError) return { status: error.status, error: (await error.response.json()).error };
+      if (error instanceof client.WWWAuthenticateChallengeError) return { status: error.status, error: (await readJson<{ error: string }>(error.response)).error };
       throw error;
     }
     throw new Error('expected an OAuth error response');
