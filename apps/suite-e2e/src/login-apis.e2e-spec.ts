@@ -226,6 +226,26 @@ describe('login APIs through the gateway', () => {
       }
     });
 
+    it('asks a user with a second factor for it, and finishes the login with a second login action (single use)', async () => {
+      const email = `mfa-${randomUUID().slice(0, 8)}@example.com`;
+      const registration = await auth({ action: 'register', clientId: appClientId, email, password: USER_PASSWORD, acceptTerms: true });
+      const userId = String((registration.body['user'] as Json)['id']);
+      const enrolled = await call('POST', `/api/v1/users/${userId}/mfa/enroll`, { token: String((registration.body['tokens'] as Json)['accessToken']) });
+      expect(enrolled.status).toBe(200);
+      const recoveryCodes = enrolled.body['recovery_codes'] as string[];
+      const first = await auth({ action: 'login', clientId: appClientId, email, password: USER_PASSWORD });
+      expect(first.status).toBe(200);
+      expect(first.body).toEqual({ success: true, mfaRequired: true, mfaSessionId: expect.any(String), message: expect.any(String) });
+      const mfaSessionId = String(first.body['mfaSessionId']);
+      expectAdminError(await auth({ action: 'login', clientId: appClientId, mfaSessionId, recoveryCode: 'wrong-code-123' }), 401, 'INVALID_CREDENTIALS');
+      expectAdminError(await auth({ action: 'login', clientId: appClientId, mfaSessionId }), 400, 'VALIDATION_ERROR');
+      const second = await auth({ action: 'login', clientId: appClientId, mfaSessionId, recoveryCode: recoveryCodes[0], deviceInfo: { device: 'Phone' } });
+      expect(second.status).toBe(200);
+      expect(second.body).toMatchObject({ success: true, user: { id: userId }, tokens: { accessToken: expect.any(String) }, session: { id: expect.any(String), deviceInfo: { device: 'Phone' } }, message: 'Login successful' });
+      expect(decodeJwt(String((second.body['tokens'] as Json)['idToken']))['amr']).toEqual(['pwd', 'mfa']);
+      expectAdminError(await auth({ action: 'login', clientId: appClientId, mfaSessionId, recoveryCode: recoveryCodes[1] }), 404, 'RESOURCE_NOT_FOUND');
+    });
+
     it('answers bad input in the seed 002 envelope and changes nothing', async () => {
       expectAdminError(await auth({ action: 'dance' }), 400, 'VALIDATION_ERROR');
       expectAdminError(await auth({ action: 'login', email: registered.email }), 400, 'VALIDATION_ERROR');

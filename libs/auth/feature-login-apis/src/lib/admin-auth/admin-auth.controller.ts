@@ -19,7 +19,8 @@ export class AdminAuthController {
     summary: 'Authenticate: login, register, refresh, logout or verify',
     description:
       'Seed 002. `action` picks the operation. login {email, password, clientId?, deviceInfo?, rememberMe?} → {success, user, tokens, session, message}; ' +
-      "a user with a second factor gets {success, mfaRequired: true, mfaSessionId} (finish at POST /api/v1/auth/mfa/verify). register {clientId, email, " +
+      "a user with a second factor gets {success, mfaRequired: true, mfaSessionId}; a second login {mfaSessionId, totpCode | recoveryCode, clientId?} " +
+      '(5 minutes, single use; a wrong code is 401, an unknown or used mfaSessionId 404) answers the login. register {clientId, email, ' +
       'password, firstName?, lastName?, acceptTerms: true} → 201 {success, user, tokens, message} when the application allows registration (403 ' +
       "otherwise), with the application's defaultRole; with requireEmailVerification no tokens are issued and login to that application waits for a " +
       'verified email (403). refresh {refreshToken, clientId?} → {success, tokens, message} (rotation; a reused token ends the session). logout ' +

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsObject, IsOptional, IsString, Length, MaxLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 
 export const ADMIN_AUTH_ACTIONS = ['login', 'register', 'refresh', 'logout', 'verify'] as const;
 export type AdminAuthAction = (typeof ADMIN_AUTH_ACTIONS)[number];
@@ -36,6 +36,23 @@ export class AdminAuthRequest {
   @IsString()
   @Length(1, 1024)
   password?: string;
+
+  @ApiPropertyOptional({ description: 'login, second step: the mfaSessionId the first step answered (then no email or password)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 256)
+  mfaSessionId?: string;
+
+  @ApiPropertyOptional({ description: 'login, second step: a 6-digit TOTP code', example: '123456' })
+  @IsOptional()
+  @Matches(/^\d{6}$/, { message: 'totpCode must be 6 digits' })
+  totpCode?: string;
+
+  @ApiPropertyOptional({ description: 'login, second step: a single-use recovery code instead of totpCode' })
+  @IsOptional()
+  @IsString()
+  @Length(6, 64)
+  recoveryCode?: string;
 
   @ApiPropertyOptional({ description: 'register' }) @IsOptional() @IsString() @MaxLength(100) firstName?: string;
   @ApiPropertyOptional({ description: 'register' }) @IsOptional() @IsString() @MaxLength(100) lastName?: string;

@@ -79,6 +79,7 @@ export class AdminAuthService {
   }
 
   private async login(request: AdminAuthRequest, context: AdminAuthContext) {
+    if (request.mfaSessionId !== undefined) return this.secondFactor(request, request.mfaSessionId, context);
     const email = required(request.email, 'email', 'login');
     const password = required(request.password, 'password', 'login');
     const application = await this.applicationOf(request.clientId);
@@ -89,11 +90,29 @@ export class AdminAuthService {
     // Passkeys are a sign-in method of their own, not a second factor of password logins (ADR 22).
     if (claims.mfa.totp) {
       const pending = await this.mfa.begin(claims, application.clientId, DIRECT_LOGIN_SCOPE);
-      const answer: AdminAuthAnswer = { success: true, mfaRequired: true, mfaSessionId: pending.mfa_session_id, message: 'Second factor required: finish with POST /api/v1/auth/mfa/verify' };
+      const answer: AdminAuthAnswer = {
+        success: true,
+        mfaRequired: true,
+        mfaSessionId: pending.mfa_session_id,
+        message: 'Second factor required: send action login again with mfaSessionId and totpCode or recoveryCode',
+      };
       return { answer, created: false, who };
     }
     const answer = await this.startSession(claims, application, request, 'Login successful', context);
     return { answer, created: false, who };
+  }
+
+  /** The second step of a login with a second factor: the pending login of the first step, and a TOTP or recovery code. */
+  private async secondFactor(request: AdminAuthRequest, mfaSessionId: string, context: AdminAuthContext) {
+    if ((request.totpCode === undefined) === (request.recoveryCode === undefined)) {
+      throw invalid([{ field: 'totpCode', message: 'exactly one of totpCode and recoveryCode is required with mfaSessionId' }]);
+    }
+    if (request.email !== undefined || request.password !== undefined) throw invalid([{ field: 'password', message: 'the second step sends no email or password' }]);
+    const application = await this.applicationOf(request.clientId);
+    const { claims, grant } = await this.mfa.passSecondFactor({ mfaSessionId, totpCode: request.totpCode, recoveryCode: request.recoveryCode }, context);
+    if (grant.clientId !== application.clientId) throw AuthErrors.mfaSessionNotFound();
+    const answer = await this.startSession(claims, application, request, 'Login successful', context, grant.amr);
+    return { answer, created: false, who: { tenantId: claims.tenant_id, userId: claims.user_id, clientId: application.clientId } };
   }
 
   private async register(request: AdminAuthRequest, context: AdminAuthContext) {
@@ -180,9 +199,16 @@ export class AdminAuthService {
     return caller;
   }
 
-  private async startSession(claims: IdentityClaims, application: Application, request: AdminAuthRequest, message: string, context: AdminAuthContext): Promise<AdminAuthAnswer> {
+  private async startSession(
+    claims: IdentityClaims,
+    application: Application,
+    request: AdminAuthRequest,
+    message: string,
+    context: AdminAuthContext,
+    amr: string[] = amrOf(),
+  ): Promise<AdminAuthAnswer> {
     const sessionCap = request.rememberMe === true ? undefined : (application.record?.settings.sessionTimeout ?? FIRST_PARTY_SESSION_SECONDS);
-    const login = await this.completion.startSession(claims, { clientId: application.clientId, scope: DIRECT_LOGIN_SCOPE, amr: amrOf(), maxSessionSeconds: sessionCap }, context);
+    const login = await this.completion.startSession(claims, { clientId: application.clientId, scope: DIRECT_LOGIN_SCOPE, amr, maxSessionSeconds: sessionCap }, context);
     await recordSignIn(this.dataSource.manager, { tenantId: claims.tenant_id, clientId: application.clientId, userId: claims.user_id });
     return {
       success: true,

@@ -7,7 +7,7 @@ import { DomainError, ErrorKind } from '@sigma/shared/util-errors';
 import { DataSource } from 'typeorm';
 import { AUTH_TOKENS_OPTIONS, AuthTokensOptions, Clock, CLOCK } from '../auth-tokens.options';
 import type { LoginResponse } from '../issuing/token.response.dto';
-import { LoginCompletionService } from './login-completion.service';
+import { LoginCompletionService, LoginGrant } from './login-completion.service';
 
 /** How long a password login waits for its second factor. */
 export const MFA_SESSION_SECONDS = 300;
@@ -50,6 +50,17 @@ export class MfaStepService {
   }
 
   async verify(code: SecondFactorCode, context: CallContext): Promise<{ response: LoginResponse; claims: IdentityClaims }> {
+    const { claims, grant } = await this.passSecondFactor(code, context);
+    const response = await this.completion.complete(claims, grant, context);
+    return { response, claims };
+  }
+
+  /**
+   * Checks the code against the pending login and consumes it: the user's current claims and the
+   * grant the login completes with (its client, scope and authentication methods). Callers that
+   * answer in another shape (seed 002) start the session themselves.
+   */
+  async passSecondFactor(code: SecondFactorCode, context: CallContext): Promise<{ claims: IdentityClaims; grant: LoginGrant }> {
     const factor = factorOf(code);
     const idHash = hashToken(code.mfaSessionId);
     const sessions = new MfaSessionRepository(this.dataSource.manager);
@@ -67,8 +78,7 @@ export class MfaStepService {
       throw error;
     }
     if (!(await sessions.consume(idHash, this.clock(), MFA_SESSION_MAX_FAILURES))) throw AuthErrors.mfaSessionNotFound();
-    const response = await this.completion.complete(claims, { clientId: pending.clientId, scope: pending.scope, amr: amrOf(factor) }, context);
-    return { response, claims };
+    return { claims, grant: { clientId: pending.clientId, scope: pending.scope, amr: amrOf(factor) } };
   }
 }
 
