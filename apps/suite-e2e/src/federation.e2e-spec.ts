@@ -1,7 +1,8 @@
 import { DistributedSuite, REPO_ROOT, startDistributedSuite, startTestPostgres, TestKafka, TestPostgres } from '@sigma/shared/testing';
 import { AccessTokenVerifier } from '@sigma/shared/util-auth';
+import { decodeJwt } from 'jose';
 import { ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
 
@@ -13,6 +14,7 @@ const USER_PASSWORD = 'Federation-E2E-password-7';
 const UPSTREAM_CLIENT_ID = 'sigma-iam-e2e';
 const UPSTREAM_SECRET = 'upstream-client-secret-that-must-never-be-answered';
 const APP_CALLBACK = 'http://localhost:9/app/callback';
+const PAGE_APP_CALLBACK = 'http://localhost:9/first-party/callback';
 
 const ACCOUNTS = {
   alice: { email: 'alice@example.test', email_verified: true, given_name: 'Alice', family_name: 'Liddell' },
@@ -69,7 +71,7 @@ class CookieJar {
   }
 
   header(): string {
-    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    return [...this.cookies].filter(([, value]) => value !== '').map(([name, value]) => `${name}=${value}`).join('; ');
   }
 }
 
@@ -446,6 +448,76 @@ describe('social login and SSO providers through the gateway, against node-oidc-
       // A seed 002 state is not accepted by the seed 000 callback.
       const sso = await call<{ state: string }>('GET', `/api/admin/identity/sso?provider=google&clientId=${app.client_id}`);
       expectSigmaError(await call('GET', `/api/v1/auth/social/google/callback?code=x&state=${sso.body.state}`), 400, 'VALIDATION_ERROR', 'state');
+    });
+  });
+
+  describe("the login page's buttons", () => {
+    it('finishes a pending OAuth authorization through the provider, in the browser that started it', async () => {
+      const registered = await call<{ application: { clientId: string; clientSecret: string } }>('POST', '/api/admin/identity/applications', {
+        token: admin,
+        body: { name: `First party ${randomUUID().slice(0, 6)}`, callbackUrls: [PAGE_APP_CALLBACK], status: 'active', firstParty: true },
+      });
+      expect(registered.status).toBe(201);
+      const { clientId, clientSecret } = registered.body.application;
+      const verifierValue = randomBytes(32).toString('base64url');
+      const authorize = new URL(`${gateway}/oauth/v1/authorize`);
+      for (const [name, value] of Object.entries({
+        response_type: 'code',
+        client_id: clientId,
+        redirect_uri: PAGE_APP_CALLBACK,
+        scope: 'openid email profile',
+        state: 'page-state',
+        code_challenge: createHash('sha256').update(verifierValue).digest('base64url'),
+        code_challenge_method: 'S256',
+      })) {
+        authorize.searchParams.set(name, value);
+      }
+      const browser = new CookieJar();
+      const visit = async (url: string): Promise<Response> => {
+        const response = await fetch(url, { headers: { cookie: browser.header() }, redirect: 'manual' });
+        browser.store(response);
+        return response;
+      };
+      const toLogin = await visit(authorize.href);
+      expect(toLogin.status).toBe(302);
+      const loginPage = await visit(new URL(toLogin.headers.get('location') ?? '', gateway).href);
+      expect(loginPage.status).toBe(200);
+      const page = await loginPage.text();
+      const link = /href="(\/api\/v1\/auth\/social\/google\?login_challenge=[^"]+)"/.exec(page);
+      expect(link).not.toBeNull();
+      expect(page).toContain('Continue with Google');
+      expect(page).not.toContain('Continue with GitHub');
+
+      const toUpstream = await visit(new URL((link?.[1] ?? '').replace(/&amp;/g, '&'), gateway).href);
+      expect(toUpstream.status).toBe(302);
+      const callback = await signInUpstream(toUpstream.headers.get('location') ?? '', 'bob', new URL(upstream.issuer).origin);
+      expect(callback.pathname).toBe('/api/v1/auth/social/google/callback');
+
+      // Another browser (without the binding cookie) cannot use this callback.
+      const stranger = await fetch(callback.href, { redirect: 'manual' });
+      expect(stranger.status).toBe(400);
+
+      // The same sign-in again, now completed in the browser that started it.
+      const again = await visit(new URL((link?.[1] ?? '').replace(/&amp;/g, '&'), gateway).href);
+      expect(again.status).toBe(302);
+      const secondCallback = await signInUpstream(again.headers.get('location') ?? '', 'bob', new URL(upstream.issuer).origin);
+      const finished = await visit(secondCallback.href);
+      expect([302, 303]).toContain(finished.status);
+      const landed = new URL(finished.headers.get('location') ?? '', gateway);
+      expect(`${landed.origin}${landed.pathname}`).toBe(PAGE_APP_CALLBACK);
+      expect(landed.searchParams.get('state')).toBe('page-state');
+      const code = landed.searchParams.get('code') ?? '';
+      expect(code).not.toBe('');
+
+      const token = await fetch(`${gateway}/oauth/v1/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}` },
+        body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: PAGE_APP_CALLBACK, code_verifier: verifierValue }).toString(),
+      });
+      expect(token.status).toBe(200);
+      const tokens = (await token.json()) as { id_token: string; access_token: string };
+      const bob = await db.query("SELECT user_id FROM directory.external_identities WHERE subject = 'bob'");
+      expect(decodeJwt(tokens.id_token)).toMatchObject({ sub: bob.rows[0].user_id, aud: clientId });
     });
   });
 

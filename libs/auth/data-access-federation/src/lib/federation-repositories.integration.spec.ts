@@ -2,6 +2,7 @@ import { openServiceDatabase } from '@sigma/shared/data-access-persistence';
 import { startTestPostgres, TestPostgres } from '@sigma/shared/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { FederationLoginChallenge1796007331962 } from './federation-login-challenge.migration';
 import { CreateFederation1796004300000 } from './federation.migration';
 import { SsoLoginRepository, SsoLoginState } from './sso-login.repository';
 import { SsoProviderRecord } from './sso-provider.record';
@@ -15,7 +16,7 @@ describe('federation repositories on real PostgreSQL', () => {
 
   beforeAll(async () => {
     postgres = await startTestPostgres();
-    db = (await openServiceDatabase({ url: postgres.url, schema: 'auth', poolSize: 4, applicationName: 'federation-test', entities: [], migrations: [CreateFederation1796004300000] })).dataSource;
+    db = (await openServiceDatabase({ url: postgres.url, schema: 'auth', poolSize: 4, applicationName: 'federation-test', entities: [], migrations: [CreateFederation1796004300000, FederationLoginChallenge1796007331962] })).dataSource;
   });
 
   afterAll(async () => {
@@ -82,6 +83,7 @@ describe('federation repositories on real PostgreSQL', () => {
       appCodeChallenge: null,
       codeVerifierSealed: 'v1.a.b.c',
       nonce: 'n',
+      loginChallengeSealed: null,
       createdAt: now,
       expiresAt,
     });

@@ -1,7 +1,10 @@
 import { EntityManager } from 'typeorm';
 
-/** How a pending upstream sign-in ends: seed 000's redirect back to the application, or seed 002's POST with the upstream code. */
-export type SsoFlow = 'redirect' | 'sso';
+/**
+ * How a pending upstream sign-in ends: seed 000's redirect back to the application, seed 002's POST
+ * with the upstream code, or the login page's pending OAuth authorization.
+ */
+export type SsoFlow = 'redirect' | 'sso' | 'authorize';
 
 /** An upstream authorization in progress, found by the hash of the state sent upstream. */
 export interface SsoLoginState {
@@ -22,6 +25,8 @@ export interface SsoLoginState {
   codeVerifierSealed: string;
   /** OpenID Connect providers: the nonce the ID token must carry. */
   nonce: string | null;
+  /** authorize: the pending authorization's login challenge, sealed. */
+  loginChallengeSealed: string | null;
   createdAt: Date;
   expiresAt: Date;
 }
@@ -52,6 +57,7 @@ interface StateRow {
   app_code_challenge: string | null;
   code_verifier_sealed: string;
   nonce: string | null;
+  login_challenge_sealed: string | null;
   created_at: Date;
   expires_at: Date;
 }
@@ -76,8 +82,8 @@ export class SsoLoginRepository {
   async saveState(state: SsoLoginState): Promise<void> {
     await this.manager.query(
       `INSERT INTO auth.sso_login_states (state_hash, tenant_id, provider_id, flow, client_id, redirect_uri, app_redirect_uri, app_state, app_code_challenge,
-         code_verifier_sealed, nonce, created_at, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+         code_verifier_sealed, nonce, login_challenge_sealed, created_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
       [
         state.stateHash,
         state.tenantId,
@@ -90,6 +96,7 @@ export class SsoLoginRepository {
         state.appCodeChallenge,
         state.codeVerifierSealed,
         state.nonce,
+        state.loginChallengeSealed,
         state.createdAt,
         state.expiresAt,
       ],
@@ -113,6 +120,7 @@ export class SsoLoginRepository {
       appCodeChallenge: row.app_code_challenge,
       codeVerifierSealed: row.code_verifier_sealed,
       nonce: row.nonce,
+      loginChallengeSealed: row.login_challenge_sealed,
       createdAt: row.created_at,
       expiresAt: row.expires_at,
     };

@@ -73,7 +73,7 @@ export class AdminSsoController {
     @Body() body: CompleteSsoRequest,
     @CurrentRequest() request: RequestMeta,
   ): Promise<{ success: true; user: SsoUser; tokens: { accessToken: string; refreshToken: string; expiresIn: number; tokenType: 'Bearer' }; provider: string; message: string }> {
-    const pending = await this.signIns.takeState(body.state, 'sso', 'state');
+    const pending = await this.signIns.takeState(body.state, ['sso'], 'state');
     const provider = await this.signIns.enabledProvider(pending.tenantId, body.provider, 'provider');
     if (provider.id !== pending.providerId) throw invalid('provider', 'is not the provider the sign-in was started with');
     if (body.clientId !== pending.clientId) throw invalid('clientId', 'is not the application the sign-in was started for');

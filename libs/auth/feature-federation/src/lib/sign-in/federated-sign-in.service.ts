@@ -28,6 +28,8 @@ export interface SignInStart {
   appRedirectUri?: string;
   appState?: string;
   appCodeChallenge?: string;
+  /** authorize: the pending OAuth authorization this sign-in finishes. */
+  loginChallenge?: string;
 }
 
 export interface FinishedSignIn {
@@ -85,6 +87,7 @@ export class FederatedSignInService {
       appCodeChallenge: input.appCodeChallenge ?? null,
       codeVerifierSealed: this.options.secretBox.seal(codeVerifier, verifierContextOf(stateHash)),
       nonce: nonce ?? null,
+      loginChallengeSealed: input.loginChallenge === undefined ? null : this.options.secretBox.seal(input.loginChallenge, challengeContextOf(stateHash)),
       createdAt: now,
       expiresAt: new Date(now.getTime() + LOGIN_STATE_TTL_SECONDS * 1000),
     });
@@ -92,10 +95,16 @@ export class FederatedSignInService {
   }
 
   /** Takes the pending sign-in a state names: gone afterwards, so a replayed state fails. 400 naming `field` when unknown, expired or of another flow. */
-  async takeState(state: string, flow: SsoFlow, field: string): Promise<SsoLoginState> {
+  async takeState(state: string, flows: readonly SsoFlow[], field: string): Promise<SsoLoginState> {
     const pending = state.length > 0 && state.length <= 512 ? await new SsoLoginRepository(this.dataSource.manager).takeState(hashToken(state), new Date()) : undefined;
-    if (!pending || pending.flow !== flow) throw unknownState(field);
+    if (!pending || !flows.includes(pending.flow)) throw unknownState(field);
     return pending;
+  }
+
+  /** The login challenge of a sign-in started from the login page. */
+  loginChallengeOf(pending: SsoLoginState): string | undefined {
+    if (pending.loginChallengeSealed === null) return undefined;
+    return this.options.secretBox.open(pending.loginChallengeSealed, challengeContextOf(pending.stateHash)).toString('utf8');
   }
 
   /**
@@ -137,6 +146,11 @@ export class FederatedSignInService {
     });
     return response;
   }
+}
+
+/** The login challenge of a pending sign-in opens only for that sign-in. */
+function challengeContextOf(stateHash: string): string {
+  return `sso-challenge:${stateHash}`;
 }
 
 /** The PKCE verifier of a pending sign-in opens only for that sign-in. */

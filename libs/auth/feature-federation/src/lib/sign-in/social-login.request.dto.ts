@@ -3,11 +3,19 @@ import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } fr
 
 /** Seed 000's GET /api/v1/auth/social/{provider} query. */
 export class StartSocialLoginRequest {
-  @ApiProperty({ description: "Where the application receives its one-time code: a redirect URI registered by the application, exactly" })
+  @ApiPropertyOptional({ description: 'Where the application receives its one-time code: a redirect URI registered by the application, exactly (required without login_challenge)' })
+  @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(2048)
-  redirect_uri!: string;
+  redirect_uri?: string;
+
+  @ApiPropertyOptional({ description: "The login page's pending OAuth authorization: the sign-in finishes it (instead of redirect_uri)" })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(512)
+  login_challenge?: string;
 
   @ApiPropertyOptional({ description: 'The application\'s CSRF state, returned to redirect_uri unchanged' })
   @IsOptional()
