@@ -349,6 +349,14 @@ describe('login APIs through the gateway', () => {
       expect((listed.body as unknown as Array<{ identifier: string }>).map((u) => u.identifier)).toEqual(['member-42']);
     });
 
+    it("never mints an administrator's token with an API key", async () => {
+      const key = await call('POST', `/api/v1/tenants/${defaultTenantId}/api-keys`, { token: adminToken, body: { name: 'default backend' } });
+      expect(key.status).toBe(201);
+      const refused = await call('POST', '/api/auth/create', { headers: { 'x-api-key': String(key.body['api_key']) }, body: { identifier: ADMIN_EMAIL } });
+      expect(refused.status).toBe(403);
+      expect(refused.body).toEqual({ error: 'access_denied', error_description: expect.stringContaining('administrative') });
+    });
+
     it('validates an API key given as a bearer token: {tenant: {id, name}}', async () => {
       const answer = await call('POST', '/api/auth/validate', { token: tenantA.key, headers: { 'content-type': 'application/json' } });
       expect(answer.status).toBe(200);

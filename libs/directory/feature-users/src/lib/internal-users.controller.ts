@@ -27,7 +27,7 @@ export class InternalUsersController {
     summary: 'The user an identifier names, created on first use',
     description:
       'By username, case-insensitive. A new user has no password (it cannot sign in with one), the tenant\'s default roles and a placeholder email in ' +
-      'the reserved .invalid domain; created tells whether this call created it.',
+      'the reserved .invalid domain; created tells whether this call created it. A user holding suite permissions (an administrator) is 403.',
   })
   byIdentifier(@Body() body: IdentifierUserRequest): Promise<IdentifierUserResponse> {
     return this.users.byIdentifier(body);

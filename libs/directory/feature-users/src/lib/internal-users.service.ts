@@ -7,10 +7,23 @@ import { DomainError, ErrorKind } from '@sigma/shared/util-errors';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { TenantsService } from './tenants.service';
+import { ungrantable } from './user-grants';
 import { UsersService } from './users.service';
 
 /** Self-registration grants nothing a caller without permissions could not grant (no suite permissions, no `*`). */
 const SELF_REGISTRATION = { permissions: [] as string[] };
+
+/**
+ * A tenant API key vouches for its tenant's own users, never for administrators: a user holding
+ * suite permissions (users:write, `*`, ...) cannot be named, so a leaked key cannot mint an
+ * administrator's token.
+ */
+function refuseAdministrators(identity: IdentityResponse): IdentityResponse {
+  if (ungrantable(SELF_REGISTRATION.permissions, identity.user.permissions).length > 0) {
+    throw new DomainError(ErrorKind.INSUFFICIENT_PERMISSIONS, 'tokens for users with administrative permissions cannot be created with an API key');
+  }
+  return identity;
+}
 
 /** Identifier users have no email; the reserved `.invalid` domain (RFC 2606) keeps the column's uniqueness without one. */
 export function placeholderEmailOf(): string {
@@ -49,7 +62,7 @@ export class InternalUsersService {
       throw new DomainError(ErrorKind.VALIDATION, 'The request contains invalid data', { details: [{ field: 'identifier', message: 'identifier must not be blank' }] });
     }
     const existing = await new UsersRepository(this.dataSource.manager).findByUsername(request.tenant_id, identifier);
-    if (existing) return { ...(await this.identityOf(request.tenant_id, existing.id)), created: false };
+    if (existing) return { ...refuseAdministrators(await this.identityOf(request.tenant_id, existing.id)), created: false };
     try {
       const userId = await this.dataSource.transaction(async (manager) => {
         const repository = new UsersRepository(manager);
@@ -74,7 +87,7 @@ export class InternalUsersService {
       if (!(error instanceof DomainError && error.kind === ErrorKind.CONFLICT)) throw error;
       const raced = await new UsersRepository(this.dataSource.manager).findByUsername(request.tenant_id, identifier);
       if (!raced) throw error;
-      return { ...(await this.identityOf(request.tenant_id, raced.id)), created: false };
+      return { ...refuseAdministrators(await this.identityOf(request.tenant_id, raced.id)), created: false };
     }
   }
 

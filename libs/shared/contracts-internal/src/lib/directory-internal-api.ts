@@ -41,7 +41,8 @@ export const DIRECTORY_INTERNAL_ROUTES = {
   registerUser: '/internal/v1/users/register',
   /**
    * POST IdentifierUserRequest → IdentifierUserResponse: the user whose username is the identifier
-   * (seed 003 `/api/auth/create`), created without a password on first use.
+   * (seed 003 `/api/auth/create`), created without a password on first use; 403 for a user holding
+   * suite permissions (an API key never vouches for an administrator).
    */
   identifierUser: '/internal/v1/users/by-identifier',
   /**

@@ -44,7 +44,8 @@ export class TenantAuthController {
     description:
       "Seed 003. X-API-Key and {identifier} → {token}: a JWT access token for the identifier's user in the key's tenant, issued by the tenant's issuer " +
       "with the tenant's access-token lifetime; client_id is tenant-api-key:<key id>, amr api_key, and sid a session that ends with the token. The user " +
-      '(username = identifier) is created without a password at the first use. ' +
+      '(username = identifier) is created without a password at the first use. A user holding administrative (suite) permissions is 403: an API ' +
+      'key never mints an administrator\'s token. ' +
       KEY_RULES,
   })
   @ApiOkResponse({ type: CreateTokenResponse })
