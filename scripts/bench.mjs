@@ -1,7 +1,8 @@
 // `npm run bench`: measures on this machine and writes the results to docs/benchmarks.md, each
 // benchmark in its own marked section (rewritten on every run, other sections kept).
 //
-// Sections: startup, directory-users (scripts/bench-directory.mjs), login (scripts/bench-login.mjs). `npm run bench -- <section>...`
+// Sections: startup, directory-users (scripts/bench-directory.mjs), login (scripts/bench-login.mjs), oauth
+// (scripts/bench-oauth.mjs). `npm run bench -- <section>...`
 // runs only the named ones.
 //
 // startup: the embedded mode (`npm start` without the build step) from process start to a 200
@@ -15,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchDirectoryUsers } from './bench-directory.mjs';
 import { benchLogin } from './bench-login.mjs';
+import { benchOAuth } from './bench-oauth.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WARM_RUNS = 5;
@@ -109,3 +111,4 @@ const wanted = (name) => only.length === 0 || only.includes(name);
 if (wanted('startup')) writeSection('startup', 'Embedded mode start-up', await benchStartup());
 if (wanted('directory-users')) writeSection('directory-users', 'User list and search latency (100k and 1M users in one tenant)', await benchDirectoryUsers(root));
 if (wanted('login')) writeSection('login', 'Password logins per second against the hash-bound ceiling', await benchLogin(root));
+if (wanted('oauth')) writeSection('oauth', 'OAuth token endpoint: client_credentials against node-oidc-provider, introspection, refresh rotation', await benchOAuth(root));

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ClientCredentialSources, ClientRecord, clientAuthenticationOf, ClientRegistry } from '@sigma/auth/feature-clients';
+import { authenticateClient, ClientCredentialSources, ClientRecord, clientAuthenticationOf, ClientRegistry } from '@sigma/auth/feature-clients';
 import { CLOCK, Clock } from '@sigma/auth/feature-tokens';
 import { isUuid, issuerOf } from '@sigma/shared/util-auth';
 import { DomainError } from '@sigma/shared/util-errors';
@@ -15,6 +15,9 @@ export const CLIENT_ASSERTION_ALGORITHMS = ['ES256', 'ES384', 'ES512', 'EdDSA', 
 const MAX_ASSERTION_LIFETIME_SECONDS = 600;
 const CLOCK_TOLERANCE_SECONDS = 30;
 const REMOTE_JWKS_CACHE_SIZE = 1000;
+/** Active clients are reused this long per replica (a deactivation or new secret applies within it). */
+const CLIENT_CACHE_TTL_MS = 5000;
+const CLIENT_CACHE_SIZE = 10000;
 
 /** A client authenticated at an OAuth endpoint. */
 export interface AuthenticatedClient {
@@ -34,6 +37,7 @@ export interface AuthenticatedClient {
 @Injectable()
 export class OAuthClientAuthenticator {
   private readonly remoteKeySets = new Map<string, JWTVerifyGetKey>();
+  private readonly clients = new Map<string, { client: ClientRecord; until: number }>();
 
   constructor(
     private readonly registry: ClientRegistry,
@@ -51,7 +55,7 @@ export class OAuthClientAuthenticator {
     if (tenantHint !== undefined && !isUuid(tenantHint)) throw OAuthErrors.invalidRequest('tenant_id must be a UUID');
     const presented = clientAuthenticationOf(sources);
     if (presented.method !== 'private_key_jwt') {
-      const client = await this.registry.authenticate(tenantHint, presented);
+      const client = authenticateClient(await this.activeClient(tenantHint, presented.clientId), presented);
       return { client, method: presented.method };
     }
     const client = await this.verifyAssertion(presented.clientAssertion, presented.clientId, tenantHint, endpoint, path);
@@ -68,7 +72,7 @@ export class OAuthClientAuthenticator {
     const clientId = unverified.iss;
     if (typeof clientId !== 'string' || unverified.sub !== clientId) throw OAuthErrors.invalidClient('the client assertion iss and sub must be the client_id');
     if (clientIdParam !== undefined && clientIdParam !== clientId) throw OAuthErrors.invalidClient('client_id differs from the client assertion');
-    const client = await this.registry.findActiveByClientId(tenantHint, clientId);
+    const client = await this.activeClient(tenantHint, clientId);
     if (!client || client.tokenEndpointAuthMethod !== 'private_key_jwt') throw OAuthErrors.invalidClient();
 
     const audiences = [
@@ -102,6 +106,26 @@ export class OAuthClientAuthenticator {
       throw OAuthErrors.invalidClient('the client assertion was used before');
     }
     return client;
+  }
+
+  /**
+   * The active client a client_id names, of the hinted tenant if one is named. Active clients are
+   * cached briefly (the token endpoint's hot path); unknown or inactive ones are always looked up,
+   * so the cache holds only registered clients.
+   */
+  private async activeClient(tenantHint: string | undefined, clientId: string): Promise<ClientRecord | undefined> {
+    const now = this.clock().getTime();
+    const cached = this.clients.get(clientId);
+    let client = cached && cached.until > now ? cached.client : undefined;
+    if (!client) {
+      client = await this.registry.findActiveByClientId(undefined, clientId);
+      if (client) {
+        this.clients.delete(clientId);
+        if (this.clients.size >= CLIENT_CACHE_SIZE) this.clients.delete(this.clients.keys().next().value as string);
+        this.clients.set(clientId, { client, until: now + CLIENT_CACHE_TTL_MS });
+      }
+    }
+    return client && (tenantHint === undefined || client.tenantId === tenantHint.toLowerCase()) ? client : undefined;
   }
 
   private keysOf(client: ClientRecord): JWTVerifyGetKey {
