@@ -25,3 +25,4 @@ export const AUTH_MIGRATIONS = [CreateAuthSchema1764000000000, OAuthProtocolStat
 
 /** The passkey ceremonies' table (schema `auth`), after AUTH_MIGRATIONS. */
 export const WEBAUTHN_MIGRATIONS = [WebauthnChallenges1796004262193];
+export { SubjectDataRepository } from './lib/subject-data.repository';

@@ -38,3 +38,4 @@ export type { CounterUpdate, NewWebauthnCredential, WebauthnCredentialRecord } f
 export { DirectoryExternalIdentities1796004205637 } from './lib/external-identities.migration';
 export { ExternalIdentitiesRepository } from './lib/external-identities.repository';
 export type { ExternalIdentity } from './lib/external-identities.repository';
+export { SubjectDataQuery } from './lib/subject-data.query';

@@ -14,3 +14,5 @@ export { OutboxRelay } from './lib/outbox-relay';
 
 /** Migrations every service with events adds to its DataSource (outbox and processed events). */
 export const EVENT_MIGRATIONS = [CreateEventTables1763800000000];
+export { decryptSlice, encryptSlice, EXPORT_KEY_ALGORITHM, publishExportSlice } from './lib/export-slice';
+export type { ExportSlice } from './lib/export-slice';

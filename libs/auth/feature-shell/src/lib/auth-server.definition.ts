@@ -5,6 +5,7 @@ import { AuthClientsModule, CLIENT_REGISTRY_MIGRATIONS } from '@sigma/auth/featu
 import { AuthOAuthModule, OAuthSettings } from '@sigma/auth/feature-oauth';
 import { AuthLoginApisModule, LoginApisSettings } from '@sigma/auth/feature-login-apis';
 import { AuthFederationModule, FEDERATION_MIGRATIONS } from '@sigma/auth/feature-federation';
+import { AuthPrivacyModule } from '@sigma/auth/feature-privacy';
 import { AuthTokensModule, TokenSettings } from '@sigma/auth/feature-tokens';
 import { decoyKeyOf, relyingPartyOf, WebauthnModule, WebauthnSettings } from '@sigma/auth/feature-webauthn';
 import { ServiceDefinition } from '@sigma/shared/feature-service-host';
@@ -62,6 +63,7 @@ class AuthServerModule {
         AuthLoginApisModule.with({ publicUrl: config.tokens.PUBLIC_URL, contextualTokenMaxSeconds: config.loginApis.CONTEXTUAL_TOKEN_MAX_SECONDS }),
         AuthorizeModule.with({ publicUrl: config.tokens.PUBLIC_URL }),
         AuthFederationModule.with({ publicUrl: config.tokens.PUBLIC_URL, secretBox, directory }),
+        AuthPrivacyModule,
       ],
     };
   }

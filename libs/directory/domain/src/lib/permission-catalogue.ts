@@ -6,7 +6,7 @@ export interface PermissionDefinition {
   description: string;
 }
 
-const ACTIONS: Record<string, string> = { read: 'View', write: 'Create and edit', delete: 'Delete' };
+const ACTIONS: Record<string, string> = { read: 'View', write: 'Create and edit', delete: 'Delete', export: 'Export', erase: 'Erase' };
 
 const MODULES: Record<string, { noun: string; actions: string[] }> = {
   users: { noun: 'users', actions: ['read', 'write', 'delete'] },
@@ -17,7 +17,7 @@ const MODULES: Record<string, { noun: string; actions: string[] }> = {
   sessions: { noun: 'sessions', actions: ['read', 'write'] },
   tenants: { noun: 'tenants and their API keys', actions: ['read', 'write'] },
   'sso-providers': { noun: 'SSO providers', actions: ['read', 'write'] },
-  privacy: { noun: 'privacy requests of other users', actions: ['read', 'write'] },
+  privacy: { noun: 'the personal data and privacy requests of other users', actions: ['read', 'write', 'export', 'erase'] },
 };
 
 /** The permissions the suite itself checks, grouped by module. */

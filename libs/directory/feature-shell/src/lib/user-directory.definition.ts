@@ -3,6 +3,7 @@ import { DIRECTORY_MIGRATIONS } from '@sigma/directory/data-access';
 import { DIRECTORY_OPTIONS, DirectoryOptions } from '@sigma/directory/domain';
 import { DirectoryAccessModule } from '@sigma/directory/feature-access';
 import { DirectoryCredentialsModule } from '@sigma/directory/feature-credentials';
+import { DirectoryPrivacyModule } from '@sigma/directory/feature-privacy';
 import { DirectoryUsersModule } from '@sigma/directory/feature-users';
 import { ServiceDefinition } from '@sigma/shared/feature-service-host';
 import { AccessTokenModule, AccessTokenSettings } from '@sigma/shared/util-auth';
@@ -37,6 +38,7 @@ class UserDirectoryModule {
         DirectoryUsersModule,
         DirectoryAccessModule,
         DirectoryCredentialsModule,
+        DirectoryPrivacyModule,
       ],
       providers: [{ provide: BOOTSTRAP_SETTINGS, useValue: config.bootstrap }, BootstrapAdminService],
     };

@@ -1,19 +1,30 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { PRIVACY_MIGRATIONS } from '@sigma/privacy/data-access';
+import { PrivacyRequestsModule, privacyOptionsOf, PrivacySettings } from '@sigma/privacy/feature-requests';
 import { ServiceDefinition } from '@sigma/shared/feature-service-host';
-import { DataSubjectsConsumer } from './data-subjects.consumer';
+import { AccessTokenModule, AccessTokenSettings } from '@sigma/shared/util-auth';
 
-@Module({ providers: [DataSubjectsConsumer] })
-class PrivacyWorkerModule {}
+const settings = { privacy: PrivacySettings, access: AccessTokenSettings };
+type PrivacyWorkerConfig = { privacy: PrivacySettings; access: AccessTokenSettings };
+
+@Module({})
+class PrivacyWorkerModule {
+  static with(config: PrivacyWorkerConfig): DynamicModule {
+    return {
+      module: PrivacyWorkerModule,
+      imports: [AccessTokenModule.forSettings(config.access), PrivacyRequestsModule.with(privacyOptionsOf(config.privacy))],
+    };
+  }
+}
 
 /** Data subject access exports and the right to erasure. */
-export const privacyWorker: ServiceDefinition<Record<string, never>> = {
+export const privacyWorker: ServiceDefinition<typeof settings> = {
   name: 'privacy-worker',
   defaultPort: 3004,
   schema: 'privacy',
   migrations: PRIVACY_MIGRATIONS,
-  settings: {},
+  settings,
   edge: false,
   openApi: { title: 'Sigma IAM privacy worker', description: 'Data subject access exports and the right to erasure.' },
-  rootModule: () => PrivacyWorkerModule,
+  rootModule: (config) => PrivacyWorkerModule.with(config),
 };

@@ -1,0 +1,42 @@
+import { EntityManager } from 'typeorm';
+
+type Rows = Array<Record<string, unknown>>;
+
+/**
+ * What auth-server holds about one user, for exports (metadata only: never a token, hash or
+ * code) and erasure (refresh-token families with their tokens, MFA sessions, client sign-ins).
+ */
+export class SubjectDataRepository {
+  constructor(private readonly manager: EntityManager) {}
+
+  async exportOf(tenantId: string, userId: string): Promise<Record<string, Rows>> {
+    const q = (sql: string): Promise<Rows> => this.manager.query(sql, [tenantId, userId]);
+    return {
+      applications: await q(
+        `SELECT s.client_id, c.name AS client_name, min(s.signed_in_at) AS first_sign_in, max(s.signed_in_at) AS last_sign_in, count(*)::int AS sign_ins
+           FROM auth.client_sign_ins s LEFT JOIN auth.clients c ON c.client_id = s.client_id AND c.tenant_id = s.tenant_id
+          WHERE s.tenant_id = $1 AND s.user_id = $2 GROUP BY s.client_id, c.name ORDER BY min(s.signed_in_at)`,
+      ),
+      refresh_token_families: await q(
+        `SELECT id, client_id, scope, auth_time, amr, created_at, revoked_at, revoked_reason
+           FROM auth.refresh_token_families WHERE tenant_id = $1 AND user_id = $2 ORDER BY created_at`,
+      ),
+      refresh_tokens_issued: await q(
+        `SELECT t.id, t.family_id, t.created_at, t.expires_at, t.rotated_at
+           FROM auth.refresh_tokens t JOIN auth.refresh_token_families f ON f.id = t.family_id
+          WHERE f.tenant_id = $1 AND f.user_id = $2 ORDER BY t.created_at`,
+      ),
+      mfa_challenges: await q(
+        `SELECT client_id, scope, created_at, expires_at, failed_attempts, consumed_at
+           FROM auth.mfa_sessions WHERE tenant_id = $1 AND user_id = $2 ORDER BY created_at`,
+      ),
+    };
+  }
+
+  /** Deletes everything of the user; running it again finds nothing and changes nothing. */
+  async erase(tenantId: string, userId: string): Promise<void> {
+    await this.manager.query('DELETE FROM auth.refresh_token_families WHERE tenant_id = $1 AND user_id = $2', [tenantId, userId]);
+    await this.manager.query('DELETE FROM auth.mfa_sessions WHERE tenant_id = $1 AND user_id = $2', [tenantId, userId]);
+    await this.manager.query('DELETE FROM auth.client_sign_ins WHERE tenant_id = $1 AND user_id = $2', [tenantId, userId]);
+  }
+}

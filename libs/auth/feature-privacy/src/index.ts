@@ -1,0 +1,1 @@
+export { AuthPrivacyModule } from './lib/auth-privacy.consumer';

@@ -1,0 +1,1 @@
+export { DirectoryPrivacyModule } from './lib/directory-privacy.consumer';

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'privacy-feature-requests',
+  preset: '../../../jest.preset.js',
+  coverageDirectory: '../../../coverage/libs/privacy/feature-requests',
+};
