@@ -45,6 +45,7 @@ const SETTINGS_FILES = [
   'libs/auth/data-access/src/lib/directory-client.settings.ts',
   'libs/auth/feature-oauth/src/lib/oauth.settings.ts',
   'libs/auth/feature-webauthn/src/lib/settings/webauthn.settings.ts',
+  'libs/privacy/feature-requests/src/lib/privacy.settings.ts',
 ];
 const READERS = {
   HttpSettings: APPS,
@@ -57,6 +58,7 @@ const READERS = {
   DirectoryClientSettings: ['auth-server'],
   OAuthSettings: ['auth-server'],
   WebauthnSettings: ['auth-server'],
+  PrivacySettings: ['privacy-worker'],
 };
 
 const problems = [];

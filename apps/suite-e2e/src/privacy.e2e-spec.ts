@@ -402,6 +402,7 @@ describe('privacy: exports and erasure through the gateway', () => {
           const answer = await call<ErasureStatus>('GET', `/privacy/data/${requestId}`, { token: operator });
           return answer.body.services.filter((s) => s.status === 'acknowledged').length === 2 ? answer.body : undefined;
         }, 60000, 250);
+        expect(partial.status).toBe('processing');
         expect(partial.services.find((s) => s.service === 'auth-server')?.status).toBe('pending');
         expect(await count('SELECT count(*)::int AS n FROM auth.refresh_token_families WHERE user_id = $1', [target.id])).toBe(1);
       } finally {

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { changedRows } from './changed-rows';
 
 export interface ErasureRequestRecord {
   id: string;
@@ -55,14 +56,14 @@ export class ErasureRequestsRepository {
       'INSERT INTO privacy.erasure_acknowledgements (request_id, service, acknowledged_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
       [requestId, service, at],
     );
-    const completed: unknown[] = await this.manager.query(
+    const completed = await changedRows(
+      this.manager,
       `UPDATE privacy.erasure_requests r SET completed_at = (SELECT max(a.acknowledged_at) FROM privacy.erasure_acknowledgements a WHERE a.request_id = r.id), user_id = NULL
         WHERE r.id = $1 AND r.completed_at IS NULL
-          AND (SELECT count(*) FROM privacy.erasure_acknowledgements a WHERE a.request_id = r.id AND a.service = ANY(r.services)) = cardinality(r.services)
-        RETURNING r.id`,
+          AND (SELECT count(*) FROM privacy.erasure_acknowledgements a WHERE a.request_id = r.id AND a.service = ANY(r.services)) = cardinality(r.services)`,
       [requestId],
     );
-    return completed.length > 0;
+    return completed > 0;
   }
 
   /** The subject's erasure receipts (for the worker's own slice of an export). */

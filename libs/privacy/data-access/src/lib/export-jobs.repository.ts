@@ -1,5 +1,6 @@
 import type { JWK } from 'jose';
 import { EntityManager } from 'typeorm';
+import { changedRows } from './changed-rows';
 
 export type ExportFormat = 'json' | 'csv';
 export type ExportStatus = 'processing' | 'completed' | 'failed' | 'expired';
@@ -147,10 +148,7 @@ export class ExportJobsRepository {
 
   /** Deletes artifacts past their expiry; returns how many. */
   async expireArtifacts(): Promise<number> {
-    const rows: unknown[] = await this.manager.query(
-      `UPDATE privacy.export_jobs SET status = 'expired', artifact = NULL WHERE status = 'completed' AND expires_at < now() RETURNING id`,
-    );
-    return rows.length;
+    return changedRows(this.manager, `UPDATE privacy.export_jobs SET status = 'expired', artifact = NULL WHERE status = 'completed' AND expires_at < now()`);
   }
 
   async artifactOf(jobId: string): Promise<Buffer | undefined> {

@@ -29,7 +29,8 @@ export function csvOf(rows: ReadonlyArray<Record<string, unknown>>): string {
   if (columns.length === 0) return '';
   return stringify(
     rows.map((row) => columns.map((column) => cell(row[column]))),
-    { header: true, columns, record_delimiter: 'windows' },
+    // A line break alone is no record delimiter here; quote it so every reader keeps it inside the field.
+    { header: true, columns, record_delimiter: 'windows', quoted_match: /[\r\n]/ },
   );
 }
 
