@@ -4,7 +4,8 @@ type Rows = Array<Record<string, unknown>>;
 
 /**
  * What auth-server holds about one user, for exports (metadata only: never a token, hash or
- * code) and erasure (refresh-token families with their tokens, MFA sessions, client sign-ins).
+ * code) and erasure (refresh-token families with their tokens, MFA sessions, client sign-ins,
+ * passkey challenges, contextual tokens issued for the user).
  */
 export class SubjectDataRepository {
   constructor(private readonly manager: EntityManager) {}
@@ -30,6 +31,13 @@ export class SubjectDataRepository {
         `SELECT client_id, scope, created_at, expires_at, failed_attempts, consumed_at
            FROM auth.mfa_sessions WHERE tenant_id = $1 AND user_id = $2 ORDER BY created_at`,
       ),
+      passkey_challenges: await q(
+        `SELECT ceremony, client_id, created_at, expires_at FROM auth.webauthn_challenges WHERE tenant_id = $1 AND user_id = $2 ORDER BY created_at`,
+      ),
+      contextual_tokens: await q(
+        `SELECT jti, audience, single_use, created_at, expires_at, used_at, revoked_at
+           FROM auth.contextual_tokens WHERE tenant_id = $1 AND subject = $2::text ORDER BY created_at`,
+      ),
     };
   }
 
@@ -38,5 +46,7 @@ export class SubjectDataRepository {
     await this.manager.query('DELETE FROM auth.refresh_token_families WHERE tenant_id = $1 AND user_id = $2', [tenantId, userId]);
     await this.manager.query('DELETE FROM auth.mfa_sessions WHERE tenant_id = $1 AND user_id = $2', [tenantId, userId]);
     await this.manager.query('DELETE FROM auth.client_sign_ins WHERE tenant_id = $1 AND user_id = $2', [tenantId, userId]);
+    await this.manager.query('DELETE FROM auth.webauthn_challenges WHERE tenant_id = $1 AND user_id = $2', [tenantId, userId]);
+    await this.manager.query('DELETE FROM auth.contextual_tokens WHERE tenant_id = $1 AND subject = $2::text', [tenantId, userId]);
   }
 }

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { AUTH_MIGRATIONS } from '@sigma/auth/data-access';
+import { AUTH_MIGRATIONS, WEBAUTHN_MIGRATIONS } from '@sigma/auth/data-access';
 import { CLIENT_REGISTRY_MIGRATIONS } from '@sigma/auth/data-access-clients';
 import { createEnvelope, EventType, NewEvent } from '@sigma/shared/contracts-events';
 import { decryptSlice, EVENT_MIGRATIONS, EventConsumerHost, EXPORT_KEY_ALGORITHM, InMemoryEventBus, InMemoryEventTransport, OutboxPublisher } from '@sigma/shared/data-access-events';
@@ -29,7 +29,7 @@ describe("auth-server's export slice and erasure on real PostgreSQL", () => {
         poolSize: 4,
         applicationName: 'auth-privacy-test',
         entities: [],
-        migrations: [...EVENT_MIGRATIONS, ...AUTH_MIGRATIONS, ...CLIENT_REGISTRY_MIGRATIONS],
+        migrations: [...EVENT_MIGRATIONS, ...AUTH_MIGRATIONS, ...CLIENT_REGISTRY_MIGRATIONS, ...WEBAUTHN_MIGRATIONS],
       })
     ).dataSource;
     consumers = new EventConsumerHost({
@@ -60,6 +60,7 @@ describe("auth-server's export slice and erasure on real PostgreSQL", () => {
     await db.query(`INSERT INTO auth.refresh_tokens (id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, now() + interval '1 day')`, [randomUUID(), familyId, `hash-${userId}`]);
     await db.query(`INSERT INTO auth.mfa_sessions (id_hash, tenant_id, user_id, client_id, scope, expires_at) VALUES ($1, $2, $3, 'sigma-iam', 'openid', now())`, [`mfa-${userId}`, tenantId, userId]);
     await db.query(`INSERT INTO auth.client_sign_ins (tenant_id, client_id, user_id) VALUES ($1, 'sigma-iam', $2)`, [tenantId, userId]);
+    await db.query(`INSERT INTO auth.contextual_tokens (jti, tenant_id, subject, audience, single_use, expires_at) VALUES ($1, $2, $3, 'kiosk', true, now())`, [randomUUID(), tenantId, userId]);
     return userId;
   }
 
@@ -73,7 +74,9 @@ describe("auth-server's export slice and erasure on real PostgreSQL", () => {
     db.query('SELECT envelope FROM auth.outbox_events WHERE topic = $1 AND key = $2 ORDER BY seq', [topic, userId]);
   const remaining = async (userId: string): Promise<number[]> =>
     Promise.all(
-      ['auth.refresh_token_families', 'auth.mfa_sessions', 'auth.client_sign_ins'].map(async (table) => Number((await db.query(`SELECT count(*) AS n FROM ${table} WHERE user_id = $1`, [userId]))[0].n)),
+      ['auth.refresh_token_families', 'auth.mfa_sessions', 'auth.client_sign_ins', 'auth.contextual_tokens'].map(async (table) =>
+        Number((await db.query(`SELECT count(*) AS n FROM ${table} WHERE ${table === 'auth.contextual_tokens' ? 'subject = $1::text' : 'user_id = $1'}`, [userId]))[0].n),
+      ),
     );
 
   it('answers export.requested once with its slice, encrypted, metadata only', async () => {
@@ -94,7 +97,8 @@ describe("auth-server's export slice and erasure on real PostgreSQL", () => {
     expect(data).toMatchObject({ job_id: jobId, service: 'auth-server', part: 0, total_parts: 1 });
     expect(JSON.stringify(data)).not.toContain('sigma-iam');
     const slice = await decryptSlice(String(data['ciphertext']), await exportJWK(privateKey));
-    expect(Object.keys(slice).sort()).toEqual(['applications', 'mfa_challenges', 'refresh_token_families', 'refresh_tokens_issued']);
+    expect(Object.keys(slice).sort()).toEqual(['applications', 'contextual_tokens', 'mfa_challenges', 'passkey_challenges', 'refresh_token_families', 'refresh_tokens_issued']);
+    expect(slice['contextual_tokens']).toEqual([expect.objectContaining({ audience: 'kiosk', single_use: true })]);
     expect(slice['applications']).toEqual([expect.objectContaining({ client_id: 'sigma-iam', sign_ins: 1 })]);
     expect(slice['refresh_tokens_issued']).toHaveLength(1);
     expect(JSON.stringify(slice)).not.toMatch(/hash|mfa-/);
@@ -110,16 +114,16 @@ describe("auth-server's export slice and erasure on real PostgreSQL", () => {
     const requestId = randomUUID();
     const deleted = { type: 'user.deleted' as const, tenantId, subject: userId, data: { user_id: userId, erasure_request_id: requestId } };
     const id = await deliver(deleted);
-    expect(await remaining(userId)).toEqual([0, 0, 0]);
-    expect(await remaining(other)).toEqual([1, 1, 1]);
+    expect(await remaining(userId)).toEqual([0, 0, 0, 0]);
+    expect(await remaining(other)).toEqual([1, 1, 1, 1]);
     expect((await outbox('erasure.acknowledged', userId)).map((r) => r.envelope.data)).toEqual([{ request_id: requestId, user_id: userId, service: 'auth-server' }]);
     await deliver(deleted, id);
     expect(await outbox('erasure.acknowledged', userId)).toHaveLength(1);
     await deliver(deleted);
-    expect(await remaining(userId)).toEqual([0, 0, 0]);
+    expect(await remaining(userId)).toEqual([0, 0, 0, 0]);
     // An administrator's plain delete erases the same data without an acknowledgement.
     await deliver({ type: 'user.deleted', tenantId, subject: other, data: { user_id: other } });
-    expect(await remaining(other)).toEqual([0, 0, 0]);
+    expect(await remaining(other)).toEqual([0, 0, 0, 0]);
     expect(await outbox('erasure.acknowledged', other)).toHaveLength(0);
   });
 });
