@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { AUTH_MIGRATIONS, WEBAUTHN_MIGRATIONS } from '@sigma/auth/data-access';
+import { AUTHORIZE_MIGRATIONS } from '@sigma/auth/data-access-authorize';
 import { CLIENT_REGISTRY_MIGRATIONS } from '@sigma/auth/data-access-clients';
 import { createEnvelope, EventType, NewEvent } from '@sigma/shared/contracts-events';
 import { decryptSlice, EVENT_MIGRATIONS, EventConsumerHost, EXPORT_KEY_ALGORITHM, InMemoryEventBus, InMemoryEventTransport, OutboxPublisher } from '@sigma/shared/data-access-events';
@@ -29,7 +30,7 @@ describe("auth-server's export slice and erasure on real PostgreSQL", () => {
         poolSize: 4,
         applicationName: 'auth-privacy-test',
         entities: [],
-        migrations: [...EVENT_MIGRATIONS, ...AUTH_MIGRATIONS, ...CLIENT_REGISTRY_MIGRATIONS, ...WEBAUTHN_MIGRATIONS],
+        migrations: [...EVENT_MIGRATIONS, ...AUTH_MIGRATIONS, ...CLIENT_REGISTRY_MIGRATIONS, ...WEBAUTHN_MIGRATIONS, ...AUTHORIZE_MIGRATIONS],
       })
     ).dataSource;
     consumers = new EventConsumerHost({
@@ -61,6 +62,11 @@ describe("auth-server's export slice and erasure on real PostgreSQL", () => {
     await db.query(`INSERT INTO auth.mfa_sessions (id_hash, tenant_id, user_id, client_id, scope, expires_at) VALUES ($1, $2, $3, 'sigma-iam', 'openid', now())`, [`mfa-${userId}`, tenantId, userId]);
     await db.query(`INSERT INTO auth.client_sign_ins (tenant_id, client_id, user_id) VALUES ($1, 'sigma-iam', $2)`, [tenantId, userId]);
     await db.query(`INSERT INTO auth.contextual_tokens (jti, tenant_id, subject, audience, single_use, expires_at) VALUES ($1, $2, $3, 'kiosk', true, now())`, [randomUUID(), tenantId, userId]);
+    await db.query(`INSERT INTO auth.consents (tenant_id, user_id, client_id, scopes) VALUES ($1, $2, 'sigma-iam', '{openid,profile}')`, [tenantId, userId]);
+    await db.query(
+      `INSERT INTO auth.browser_sessions (id, token_hash, tenant_id, user_id, auth_time, amr, expires_at) VALUES ($1, $2, $3, $4, now(), '{pwd}', now() + interval '1 hour')`,
+      [randomUUID(), `browser-${userId}`, tenantId, userId],
+    );
     return userId;
   }
 
@@ -74,7 +80,7 @@ describe("auth-server's export slice and erasure on real PostgreSQL", () => {
     db.query('SELECT envelope FROM auth.outbox_events WHERE topic = $1 AND key = $2 ORDER BY seq', [topic, userId]);
   const remaining = async (userId: string): Promise<number[]> =>
     Promise.all(
-      ['auth.refresh_token_families', 'auth.mfa_sessions', 'auth.client_sign_ins', 'auth.contextual_tokens'].map(async (table) =>
+      ['auth.refresh_token_families', 'auth.mfa_sessions', 'auth.client_sign_ins', 'auth.contextual_tokens', 'auth.consents', 'auth.browser_sessions'].map(async (table) =>
         Number((await db.query(`SELECT count(*) AS n FROM ${table} WHERE ${table === 'auth.contextual_tokens' ? 'subject = $1::text' : 'user_id = $1'}`, [userId]))[0].n),
       ),
     );
@@ -97,7 +103,9 @@ describe("auth-server's export slice and erasure on real PostgreSQL", () => {
     expect(data).toMatchObject({ job_id: jobId, service: 'auth-server', part: 0, total_parts: 1 });
     expect(JSON.stringify(data)).not.toContain('sigma-iam');
     const slice = await decryptSlice(String(data['ciphertext']), await exportJWK(privateKey));
-    expect(Object.keys(slice).sort()).toEqual(['applications', 'contextual_tokens', 'mfa_challenges', 'passkey_challenges', 'refresh_token_families', 'refresh_tokens_issued']);
+    expect(Object.keys(slice).sort()).toEqual(['applications', 'authorization_codes_issued', 'browser_sessions', 'consents', 'contextual_tokens', 'device_authorizations', 'mfa_challenges', 'passkey_challenges', 'refresh_token_families', 'refresh_tokens_issued']);
+    expect(slice['consents']).toEqual([expect.objectContaining({ client_id: 'sigma-iam', scopes: ['openid', 'profile'] })]);
+    expect(slice['browser_sessions']).toEqual([expect.objectContaining({ amr: ['pwd'] })]);
     expect(slice['contextual_tokens']).toEqual([expect.objectContaining({ audience: 'kiosk', single_use: true })]);
     expect(slice['applications']).toEqual([expect.objectContaining({ client_id: 'sigma-iam', sign_ins: 1 })]);
     expect(slice['refresh_tokens_issued']).toHaveLength(1);
@@ -114,16 +122,16 @@ describe("auth-server's export slice and erasure on real PostgreSQL", () => {
     const requestId = randomUUID();
     const deleted = { type: 'user.deleted' as const, tenantId, subject: userId, data: { user_id: userId, erasure_request_id: requestId } };
     const id = await deliver(deleted);
-    expect(await remaining(userId)).toEqual([0, 0, 0, 0]);
-    expect(await remaining(other)).toEqual([1, 1, 1, 1]);
+    expect(await remaining(userId)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(await remaining(other)).toEqual([1, 1, 1, 1, 1, 1]);
     expect((await outbox('erasure.acknowledged', userId)).map((r) => r.envelope.data)).toEqual([{ request_id: requestId, user_id: userId, service: 'auth-server' }]);
     await deliver(deleted, id);
     expect(await outbox('erasure.acknowledged', userId)).toHaveLength(1);
     await deliver(deleted);
-    expect(await remaining(userId)).toEqual([0, 0, 0, 0]);
+    expect(await remaining(userId)).toEqual([0, 0, 0, 0, 0, 0]);
     // An administrator's plain delete erases the same data without an acknowledgement.
     await deliver({ type: 'user.deleted', tenantId, subject: other, data: { user_id: other } });
-    expect(await remaining(other)).toEqual([0, 0, 0, 0]);
+    expect(await remaining(other)).toEqual([0, 0, 0, 0, 0, 0]);
     expect(await outbox('erasure.acknowledged', other)).toHaveLength(0);
   });
 });
