@@ -6,7 +6,7 @@ type Rows = Array<Record<string, unknown>>;
  * What auth-server holds about one user, for exports (metadata only: never a token, hash or
  * code) and erasure (refresh-token families with their tokens, MFA sessions, client sign-ins,
  * passkey challenges, contextual tokens issued for the user, consents, browser sessions,
- * authorization codes, device authorizations and pending authorizations).
+ * authorization codes, device authorizations, pending authorizations and social login codes).
  */
 export class SubjectDataRepository {
   constructor(private readonly manager: EntityManager) {}
@@ -68,5 +68,6 @@ export class SubjectDataRepository {
     await this.manager.query('DELETE FROM auth.authorization_codes WHERE tenant_id = $1 AND user_id = $2', [tenantId, userId]);
     await this.manager.query('DELETE FROM auth.device_authorizations WHERE tenant_id = $1 AND user_id = $2', [tenantId, userId]);
     await this.manager.query('DELETE FROM auth.pending_authorizations WHERE tenant_id = $1 AND mfa_user_id = $2', [tenantId, userId]);
+    await this.manager.query('DELETE FROM auth.sso_login_codes WHERE tenant_id = $1 AND user_id = $2', [tenantId, userId]);
   }
 }

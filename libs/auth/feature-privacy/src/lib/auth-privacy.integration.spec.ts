@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { AUTH_MIGRATIONS, WEBAUTHN_MIGRATIONS } from '@sigma/auth/data-access';
 import { AUTHORIZE_MIGRATIONS } from '@sigma/auth/data-access-authorize';
+import { FEDERATION_MIGRATIONS } from '@sigma/auth/data-access-federation';
 import { CLIENT_REGISTRY_MIGRATIONS } from '@sigma/auth/data-access-clients';
 import { createEnvelope, EventType, NewEvent } from '@sigma/shared/contracts-events';
 import { decryptSlice, EVENT_MIGRATIONS, EventConsumerHost, EXPORT_KEY_ALGORITHM, InMemoryEventBus, InMemoryEventTransport, OutboxPublisher } from '@sigma/shared/data-access-events';
@@ -30,7 +31,7 @@ describe("auth-server's export slice and erasure on real PostgreSQL", () => {
         poolSize: 4,
         applicationName: 'auth-privacy-test',
         entities: [],
-        migrations: [...EVENT_MIGRATIONS, ...AUTH_MIGRATIONS, ...CLIENT_REGISTRY_MIGRATIONS, ...WEBAUTHN_MIGRATIONS, ...AUTHORIZE_MIGRATIONS],
+        migrations: [...EVENT_MIGRATIONS, ...AUTH_MIGRATIONS, ...CLIENT_REGISTRY_MIGRATIONS, ...WEBAUTHN_MIGRATIONS, ...AUTHORIZE_MIGRATIONS, ...FEDERATION_MIGRATIONS],
       })
     ).dataSource;
     consumers = new EventConsumerHost({

@@ -4,7 +4,8 @@ type Rows = Array<Record<string, unknown>>;
 
 /**
  * Everything the directory holds about one user, for a data subject access export: the profile,
- * credential metadata (never a hash, secret or public key), roles and groups.
+ * credential metadata (never a hash, secret or public key), roles, groups and linked social
+ * login identities.
  */
 export class SubjectDataQuery {
   constructor(private readonly manager: EntityManager) {}
@@ -37,6 +38,9 @@ export class SubjectDataQuery {
       `SELECT g.id, g.name, g.slug, g.permissions FROM directory.user_groups ug JOIN directory.groups g ON g.id = ug.group_id
         WHERE g.tenant_id = $1 AND ug.user_id = $2 ORDER BY g.slug`,
     );
-    return { profile, credentials, roles, groups };
+    const linked_identities = await q(
+      `SELECT provider, issuer, subject, created_at, last_login_at FROM directory.external_identities WHERE tenant_id = $1 AND user_id = $2 ORDER BY created_at`,
+    );
+    return { profile, credentials, roles, groups, linked_identities };
   }
 }

@@ -82,6 +82,7 @@ describe("the directory's export slice and erasure on real PostgreSQL", () => {
     expect(slice['credentials'][2]['detail']).toBe('2 of 2 unused');
     expect(slice['roles']).toEqual([expect.objectContaining({ permissions: ['users:read'] })]);
     expect(slice['groups']).toEqual([]);
+    expect(slice['linked_identities']).toEqual([]);
     expect(JSON.stringify(slice)).not.toMatch(/secret|recovery-hash|sealed/);
 
     // A user of another tenant is not exported under this one: an empty profile.
