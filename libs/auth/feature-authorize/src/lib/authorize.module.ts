@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthorizationFlowService } from './authorization-flow.service';
+import { AuthorizeMetadata } from './authorize-metadata';
 import { AUTHORIZE_OPTIONS, AuthorizeOptions } from './authorize.options';
 import { DeviceFlowService } from './device-flow.service';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
@@ -37,6 +38,7 @@ export class AuthorizeModule {
         LogoutService,
         AuthorizationCodeGrant,
         DeviceCodeGrant,
+        AuthorizeMetadata,
       ],
       exports: [LoginMethodRegistry, AuthorizationFlowService, FlowResponder],
     };
