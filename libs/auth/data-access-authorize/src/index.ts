@@ -11,6 +11,7 @@ export type { DeviceAuthorization, DeviceStatus } from './lib/device-authorizati
 export { PendingAuthorizationRepository } from './lib/pending-authorization.repository';
 export type { PendingAuthorization } from './lib/pending-authorization.repository';
 export { PushedRequestRepository } from './lib/pushed-request.repository';
+export { purgeExpiredAuthorizeState } from './lib/purge';
 
 /** The authorization endpoint's migrations (schema `auth`), appended to auth-server's list. */
 export const AUTHORIZE_MIGRATIONS = [CreateAuthorizeTables1796004417079];

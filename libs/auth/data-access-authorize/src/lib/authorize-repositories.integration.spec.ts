@@ -8,6 +8,7 @@ import { CreateAuthorizeTables1796004417079 } from './authorize.migration';
 import { BrowserSessionRepository } from './browser-session.repository';
 import { ConsentRepository } from './consent.repository';
 import { DeviceAuthorizationRepository } from './device-authorization.repository';
+import { purgeExpiredAuthorizeState } from './purge';
 import { PushedRequestRepository } from './pushed-request.repository';
 
 jest.setTimeout(60000);
@@ -95,5 +96,15 @@ describe('authorization repositories on real PostgreSQL', () => {
     await consents.remember(tenantId, userId, 'c1', ['email', 'openid'], now);
     expect(await consents.scopesOf(tenantId, userId, 'c1')).toEqual(['email', 'openid']);
     expect(await consents.scopesOf(tenantId, userId, 'c2')).toEqual([]);
+  });
+
+  it('purges only what expired before the cut-off', async () => {
+    const pushed = new PushedRequestRepository(db.manager);
+    await pushed.insert({ requestUriHash: 'old', tenantId, clientId: 'c1', request: REQUEST, createdAt: now, expiresAt: new Date(now.getTime() - 1000) });
+    await pushed.insert({ requestUriHash: 'fresh', tenantId, clientId: 'c1', request: REQUEST, createdAt: now, expiresAt: later });
+    const counts = await purgeExpiredAuthorizeState(db.manager, now);
+    expect(counts.pushed_authorization_requests).toBeGreaterThanOrEqual(1);
+    const left: Array<{ request_uri_hash: string }> = await db.query("SELECT request_uri_hash FROM auth.pushed_authorization_requests WHERE request_uri_hash IN ('old', 'fresh')");
+    expect(left).toEqual([{ request_uri_hash: 'fresh' }]);
   });
 });

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { changeRows, updatedRows } from './affected-rows';
+import { updatedRows } from './affected-rows';
 
 /** A signed-in browser (the session cookie's server side). */
 export interface BrowserSession {
@@ -61,9 +61,5 @@ export class BrowserSessionRepository {
     if (ended.length === 0) return undefined;
     const rows: Array<{ session_id: string }> = await this.manager.query('SELECT session_id FROM auth.browser_session_logins WHERE browser_session_id = $1', [id]);
     return rows.map((row) => row.session_id);
-  }
-
-  async purgeExpired(before: Date): Promise<number> {
-    return changeRows(this.manager, 'DELETE FROM auth.browser_sessions WHERE expires_at < $1', [before]);
   }
 }

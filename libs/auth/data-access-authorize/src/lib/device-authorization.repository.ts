@@ -99,8 +99,4 @@ export class DeviceAuthorizationRepository {
   async markConsumed(deviceCodeHash: string): Promise<void> {
     await this.manager.query(`UPDATE auth.device_authorizations SET status = 'consumed' WHERE device_code_hash = $1`, [deviceCodeHash]);
   }
-
-  async purgeExpired(before: Date): Promise<number> {
-    return changeRows(this.manager, 'DELETE FROM auth.device_authorizations WHERE expires_at < $1', [before]);
-  }
 }

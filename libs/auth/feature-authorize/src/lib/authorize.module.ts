@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthorizationFlowService } from './authorization-flow.service';
+import { AuthorizeHousekeepingService } from './authorize-housekeeping.service';
 import { AuthorizeMetadata } from './authorize-metadata';
 import { AUTHORIZE_OPTIONS, AuthorizeOptions } from './authorize.options';
 import { DeviceFlowService } from './device-flow.service';
@@ -39,6 +40,7 @@ export class AuthorizeModule {
         AuthorizationCodeGrant,
         DeviceCodeGrant,
         AuthorizeMetadata,
+        AuthorizeHousekeepingService,
       ],
       exports: [LoginMethodRegistry, AuthorizationFlowService, FlowResponder],
     };

@@ -287,6 +287,31 @@ describe('authorization endpoint and pages', () => {
     return { code: result.searchParams.get('code') ?? '', verifier, jar };
   };
 
+  it('asks for the second factor on the page when the user has TOTP, and refuses a wrong code', async () => {
+    const client = await register({ first_party: true });
+    const mfaUser = directory.addUser(`mfa-${randomUUID().slice(0, 8)}@example.test`, PASSWORD, { mfa: { totp: true, webauthn: false } }, { totp: '123456' });
+    const jar = new CookieJar();
+    const start = await get(authorizePath({ response_type: 'code', client_id: client.client_id, redirect_uri: CALLBACK, scope: 'openid', state: 'm', code_challenge: pkce().challenge, code_challenge_method: 'S256' }), jar);
+    const page = await get(start.headers.get('location') ?? '', jar);
+    jar.take(page);
+    const html = await page.text();
+    const form = { login_challenge: hiddenField(html, 'login_challenge'), csrf_token: hiddenField(html, 'csrf_token') };
+    const password = await postForm('/oauth/login', { ...form, username: mfaUser.claims.username, password: PASSWORD }, jar);
+    expect(password.status).toBe(200);
+    const mfaHtml = await password.text();
+    expect(mfaHtml).toContain('name="totp_code"');
+    expect(password.headers.getSetCookie().some((line) => line.startsWith('sigma_session='))).toBe(false);
+    const wrong = await postForm('/oauth/login/mfa', { ...form, totp_code: '000000' }, jar);
+    expect(wrong.status).toBe(401);
+    const right = await postForm('/oauth/login/mfa', { ...form, totp_code: '123456' }, jar);
+    expect(right.status).toBe(303);
+    const done = new URL(right.headers.get('location') ?? '');
+    expect(done.searchParams.get('state')).toBe('m');
+    expect(done.searchParams.get('code')).toEqual(expect.any(String));
+    const stored = await db.query('SELECT amr FROM auth.authorization_codes WHERE client_id = $1', [client.client_id]);
+    expect(stored.rows[0].amr).toEqual(['pwd', 'otp', 'mfa']);
+  });
+
   describe('authorization_code grant', () => {
     it('exchanges the code once for tokens whose ID token has nonce, at_hash, auth_time and amr', async () => {
       const client = await register();
