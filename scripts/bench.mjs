@@ -2,7 +2,7 @@
 // benchmark in its own marked section (rewritten on every run, other sections kept).
 //
 // Sections: startup, directory-users (scripts/bench-directory.mjs), login (scripts/bench-login.mjs), oauth
-// (scripts/bench-oauth.mjs). `npm run bench -- <section>...`
+// (scripts/bench-oauth.mjs), privacy (scripts/bench-privacy.mjs). `npm run bench -- <section>...`
 // runs only the named ones.
 //
 // startup: the embedded mode (`npm start` without the build step) from process start to a 200
@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { benchDirectoryUsers } from './bench-directory.mjs';
 import { benchLogin } from './bench-login.mjs';
 import { benchOAuth } from './bench-oauth.mjs';
+import { benchPrivacy } from './bench-privacy.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WARM_RUNS = 5;
@@ -112,3 +113,4 @@ if (wanted('startup')) writeSection('startup', 'Embedded mode start-up', await b
 if (wanted('directory-users')) writeSection('directory-users', 'User list and search latency (100k and 1M users in one tenant)', await benchDirectoryUsers(root));
 if (wanted('login')) writeSection('login', 'Password logins per second against the hash-bound ceiling', await benchLogin(root));
 if (wanted('oauth')) writeSection('oauth', 'OAuth token endpoint: client_credentials against node-oidc-provider, introspection, refresh rotation', await benchOAuth(root));
+if (wanted('privacy')) writeSection('privacy', 'Privacy: export and erasure of a user with 1,000 sessions and 1,000 sign-in records', await benchPrivacy(root));
