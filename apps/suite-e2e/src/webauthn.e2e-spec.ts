@@ -216,6 +216,14 @@ describe('passkeys (WebAuthn) through the gateway', () => {
     });
   });
 
+  it("documents seed 001's four routes in the merged OpenAPI document, and not the passkeys page", async () => {
+    const answer = await call<{ paths: Record<string, Record<string, unknown>> }>('GET', '/api/v1/openapi.json');
+    expect(answer.status).toBe(200);
+    expect(Object.keys(answer.body.paths['/webauthn/registration/options'] ?? {})).toEqual(['get']);
+    for (const path of ['/webauthn/registration/verification', '/webauthn/assertion/options', '/webauthn/assertion/result']) expect(Object.keys(answer.body.paths[path] ?? {})).toEqual(['post']);
+    expect(answer.body.paths['/webauthn/passkeys']).toBeUndefined();
+  });
+
   describe('GET /webauthn/registration/options', () => {
     it("answers seed 001's shape to the signed-in user, for their own username or email", async () => {
       const user = await createUser('options');

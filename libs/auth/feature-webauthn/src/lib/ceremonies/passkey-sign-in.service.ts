@@ -60,7 +60,18 @@ export class PasskeySignInService {
     return options;
   }
 
+  /** Seed 001's result: a verified assertion completes a direct login (session and tokens). */
   async result(challengeHeader: string | undefined, body: AssertionResponseRequest, context: CallContext): Promise<{ response: LoginResponse; claims: IdentityClaims; clientId: string }> {
+    const { claims, amr, clientId } = await this.verify(challengeHeader, body, context);
+    const response = await this.completion.complete(claims, { clientId, scope: DIRECT_LOGIN_SCOPE, amr }, context);
+    return { response, claims, clientId };
+  }
+
+  /**
+   * Verifies an assertion against its challenge (used up either way) and the stored passkey, and
+   * records the use: the signed-in user's claims, the RFC 8176 methods, and the options' client.
+   */
+  async verify(challengeHeader: string | undefined, body: AssertionResponseRequest, context: CallContext): Promise<{ claims: IdentityClaims; amr: string[]; clientId: string }> {
     const { challenge, pending } = await this.challenges.consume(challengeHeader, 'authentication');
     const credential = await this.storedCredential(pending.tenantId, body.id, context);
     if (!pending.anyUser && credential.user_id !== pending.userId) return this.refuse(pending.tenantId, 'the passkey is not one of the named user');
@@ -91,9 +102,7 @@ export class PasskeySignInService {
       if (error instanceof DomainError && error.kind === ErrorKind.INSUFFICIENT_PERMISSIONS) throw AuthErrors.accountDisabled();
       throw error;
     }
-    const clientId = pending.clientId ?? FIRST_PARTY_CLIENT_ID;
-    const response = await this.completion.complete(claims, { clientId, scope: DIRECT_LOGIN_SCOPE, amr: passkeyAmrOf(info.credentialDeviceType) }, context);
-    return { response, claims, clientId };
+    return { claims, amr: passkeyAmrOf(info.credentialDeviceType), clientId: pending.clientId ?? FIRST_PARTY_CLIENT_ID };
   }
 
   private async storedCredential(tenantId: string, credentialId: string, context: CallContext): Promise<WebauthnCredentialResponse> {
