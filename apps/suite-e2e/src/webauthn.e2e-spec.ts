@@ -1,8 +1,9 @@
 import { DistributedSuite, launchTestBrowser, startDistributedSuite, startTestPostgres, TestBrowser, TestKafka, TestPostgres } from '@sigma/shared/testing';
 import { AccessTokenVerifier } from '@sigma/shared/util-auth';
 import { decodeJwt } from 'jose';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import type { Page } from 'playwright-core';
 import { SoftwareAuthenticator } from './support/software-authenticator';
 
 jest.setTimeout(240000);
@@ -10,6 +11,7 @@ jest.setTimeout(240000);
 const ADMIN_EMAIL = 'admin@sigma-iam.local';
 const ADMIN_PASSWORD = 'e2e-bootstrap-password-1';
 const PASSWORD = 'Vx9!kq2#Lm-e2e-orbit';
+const CALLBACK = 'https://app.example.test/callback';
 
 interface Answer<T> {
   status: number;
@@ -139,15 +141,17 @@ describe('passkeys (WebAuthn) through the gateway', () => {
 
   describe('in Chromium, with a virtual authenticator, on the passkeys page', () => {
     let browser: TestBrowser;
+    let page: Page;
+    let user: { id: string; email: string; username: string; token: string };
 
     afterAll(async () => {
       await browser?.close();
     });
 
     it('adds a passkey for the signed-in user, then signs in with it, with a username and without (discoverable)', async () => {
-      const user = await createUser('browser');
+      user = await createUser('browser');
       browser = await launchTestBrowser();
-      const page = await browser.context.newPage();
+      page = await browser.context.newPage();
       const problems: string[] = [];
       page.on('console', (message) => {
         if (message.type() === 'error') problems.push(message.text());
@@ -213,6 +217,81 @@ describe('passkeys (WebAuthn) through the gateway', () => {
       expect(after[0].signCount).toBeGreaterThan(afterFirst);
       expect((await db.query('SELECT last_login FROM directory.users WHERE id = $1', [user.id])).rows[0].last_login).not.toBeNull();
       expect(problems).toEqual([]);
+    });
+
+    it("signs in with the passkey from the authorization endpoint's login page: the client gets a code, its tokens say hwk and mfa", async () => {
+      const client = await call<{ client_id: string; client_secret: string }>('POST', '/api/v1/applications', {
+        token: operator,
+        body: { client_name: `Passkey app ${randomUUID().slice(0, 6)}`, redirect_uris: [CALLBACK], first_party: true },
+      });
+      expect(client.status).toBe(201);
+      const verifier = randomBytes(32).toString('base64url');
+      const params = new URLSearchParams({
+        response_type: 'code',
+        client_id: client.body.client_id,
+        redirect_uri: CALLBACK,
+        scope: 'openid profile',
+        state: 'passkey-state',
+        nonce: 'passkey-nonce',
+        code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+        code_challenge_method: 'S256',
+      });
+      // The client's callback is not a real site: the browser's request to it is answered here.
+      await page.route(`${CALLBACK}**`, (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: 'callback' }));
+      await page.goto(`${publicUrl}/oauth/authorize?${params.toString()}`);
+      await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+      await page.waitForURL((url) => url.pathname === '/webauthn/login');
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in with a passkey');
+      const [callback] = await Promise.all([
+        page.waitForRequest((request) => request.url().startsWith(CALLBACK)),
+        page.getByRole('button', { name: 'Sign in with a passkey' }).click(),
+      ]);
+      const answer = new URL(callback.url());
+      expect(answer.searchParams.get('state')).toBe('passkey-state');
+      expect(answer.searchParams.get('iss')).toEqual(expect.stringContaining(publicUrl));
+      const tokens = await fetch(`${gateway}/oauth/token`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${client.body.client_id}:${client.body.client_secret}`).toString('base64')}`,
+        },
+        body: new URLSearchParams({ grant_type: 'authorization_code', code: answer.searchParams.get('code') ?? '', code_verifier: verifier, redirect_uri: CALLBACK }).toString(),
+      });
+      expect(tokens.status).toBe(200);
+      const { id_token: idToken } = (await tokens.json()) as { id_token: string };
+      expect(decodeJwt(idToken)).toMatchObject({ sub: user.id, aud: client.body.client_id, nonce: 'passkey-nonce', amr: ['hwk', 'mfa'] });
+    });
+  });
+
+  describe('the passkey step of the login page (/webauthn/login)', () => {
+    it('answers an unknown login_challenge, a missing CSRF token and a credential that is not one with a page, never tokens', async () => {
+      const client = await call<{ client_id: string }>('POST', '/api/v1/applications', { token: operator, body: { client_name: `Step app ${randomUUID().slice(0, 6)}`, redirect_uris: [CALLBACK] } });
+      expect(client.status).toBe(201);
+      const params = new URLSearchParams({ response_type: 'code', client_id: client.body.client_id, redirect_uri: CALLBACK, scope: 'openid', code_challenge: createHash('sha256').update('v').digest('base64url'), code_challenge_method: 'S256' });
+      const authorize = await fetch(`${gateway}/oauth/authorize?${params.toString()}`, { redirect: 'manual' });
+      const loginChallenge = new URL(authorize.headers.get('location') ?? '', gateway).searchParams.get('login_challenge') ?? '';
+      expect(loginChallenge).not.toBe('');
+
+      expect((await fetch(`${gateway}/webauthn/login?login_challenge=unknown`)).status).toBe(400);
+      const page = await fetch(`${gateway}/webauthn/login?login_challenge=${encodeURIComponent(loginChallenge)}`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect(page.headers.get('content-security-policy')).toContain("form-action 'self' https://app.example.test");
+      const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0];
+      const csrfToken = /name="csrf_token" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+      const submit = (form: Record<string, string>) =>
+        fetch(`${gateway}/webauthn/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body: new URLSearchParams(form).toString() });
+      const options = await assertionOptions({});
+      const forged = new SoftwareAuthenticator().assertion(ceremony(options.challenge), 1);
+      const noCsrf = await submit({ login_challenge: loginChallenge, challenge: options.challenge, credential: JSON.stringify(forged) });
+      expect(noCsrf.status).toBe(403);
+      const notACredential = await submit({ login_challenge: loginChallenge, csrf_token: csrfToken, challenge: options.challenge, credential: '{"id":"x"}' });
+      expect(notACredential.status).toBe(400);
+      expect(await notACredential.text()).toContain('The passkey was not accepted');
+      const unknown = await submit({ login_challenge: loginChallenge, csrf_token: csrfToken, challenge: options.challenge, credential: JSON.stringify(forged) });
+      expect(unknown.status).toBe(401);
+      expect(unknown.headers.get('location')).toBeNull();
+      expect(unknown.headers.get('set-cookie') ?? '').not.toContain('session');
     });
   });
 

@@ -16,6 +16,7 @@ export { AuthorizeModule } from './lib/authorize.module';
 export { AuthorizationFlowService } from './lib/authorization-flow.service';
 export type { FlowStep, PendingView, SignInResult } from './lib/authorization-flow.service';
 export { FlowResponder } from './lib/http/flow-responder';
+export { BrowserCookies } from './lib/http/browser-cookies';
 export { html, SafeHtml } from './lib/pages/html';
 export { LoginMethodRegistry } from './lib/pages/login-methods';
 export type { LoginMethod, LoginMethodContext } from './lib/pages/login-methods';

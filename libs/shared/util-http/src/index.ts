@@ -10,5 +10,5 @@ export { REQUEST_ID_HEADER, resolveRequestId } from './lib/request-id';
 export { createRequestObserver } from './lib/request-observer';
 export type { RequestObserverOptions, RequestSample } from './lib/request-observer';
 export { hasPathPrefix, RouteFamily, routeFamilyOf } from './lib/route-family';
-export { createValidationPipe } from './lib/validation';
+export { createValidationPipe, validationProblems } from './lib/validation';
 export { IpAllowList } from './lib/ip-allow-list';

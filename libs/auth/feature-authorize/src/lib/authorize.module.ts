@@ -42,7 +42,7 @@ export class AuthorizeModule {
         AuthorizeMetadata,
         AuthorizeHousekeepingService,
       ],
-      exports: [LoginMethodRegistry, AuthorizationFlowService, FlowResponder],
+      exports: [LoginMethodRegistry, AuthorizationFlowService, FlowResponder, BrowserCookies],
     };
   }
 }

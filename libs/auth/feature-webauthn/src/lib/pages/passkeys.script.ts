@@ -1,3 +1,5 @@
+import { WEBAUTHN_JSON_HELPERS } from './webauthn-json.script';
+
 /**
  * The passkeys page's script, served as /webauthn/passkeys.js. It converts between the JSON of
  * seed 001's /webauthn routes (binary fields base64url) and the browser's WebAuthn API, and keeps
@@ -5,6 +7,7 @@
  */
 export const PASSKEYS_SCRIPT = String.raw`'use strict';
 (function () {
+${WEBAUTHN_JSON_HELPERS}
   var tenantId = new URLSearchParams(window.location.search).get('tenant_id') || undefined;
   var accessToken = null;
   var status = document.getElementById('status');
@@ -12,42 +15,6 @@ export const PASSKEYS_SCRIPT = String.raw`'use strict';
 
   function say(text) {
     status.textContent = text;
-  }
-
-  function bytesOf(base64url) {
-    var base64 = base64url.replace(/-/g, '+').replace(/_/g, '/');
-    var binary = atob(base64 + '===='.slice((base64.length % 4) || 4));
-    var bytes = new Uint8Array(binary.length);
-    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return bytes.buffer;
-  }
-
-  function base64urlOf(buffer) {
-    var bytes = new Uint8Array(buffer);
-    var binary = '';
-    for (var i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]);
-    return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-  }
-
-  function descriptors(list) {
-    return (list || []).map(function (credential) {
-      return Object.assign({}, credential, { id: bytesOf(credential.id) });
-    });
-  }
-
-  async function call(method, path, body, headers) {
-    var answer = await fetch(path, {
-      method: method,
-      headers: Object.assign({ accept: 'application/json' }, body === undefined ? {} : { 'content-type': 'application/json' }, headers || {}),
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'same-origin',
-    });
-    var json = await answer.json().catch(function () { return {}; });
-    if (!answer.ok) {
-      var message = json.error_description || (json.error && json.error.message) || 'the server answered ' + answer.status;
-      throw new Error(message);
-    }
-    return json;
   }
 
   function signedIn(tokens, how) {
@@ -62,29 +29,9 @@ export const PASSKEYS_SCRIPT = String.raw`'use strict';
     var request = {};
     if (username !== '') request.username = username;
     if (tenantId) request.tenant_id = tenantId;
-    var options = await call('POST', '/webauthn/assertion/options', request);
-    var credential = await navigator.credentials.get({
-      publicKey: Object.assign({}, options, { challenge: bytesOf(options.challenge), allowCredentials: descriptors(options.allowCredentials) }),
-    });
-    var response = credential.response;
-    var tokens = await call(
-      'POST',
-      '/webauthn/assertion/result',
-      {
-        id: credential.id,
-        rawId: base64urlOf(credential.rawId),
-        type: credential.type,
-        response: {
-          clientDataJSON: base64urlOf(response.clientDataJSON),
-          authenticatorData: base64urlOf(response.authenticatorData),
-          signature: base64urlOf(response.signature),
-          userHandle: response.userHandle ? base64urlOf(response.userHandle) : undefined,
-        },
-        clientExtensionResults: credential.getClientExtensionResults(),
-        authenticatorAttachment: credential.authenticatorAttachment || undefined,
-      },
-      { 'webauthn-challenge': options.challenge },
-    );
+    var options = await callJson('POST', '/webauthn/assertion/options', request);
+    var credential = await navigator.credentials.get({ publicKey: requestOptionsOf(options) });
+    var tokens = await callJson('POST', '/webauthn/assertion/result', assertionJsonOf(credential), { 'webauthn-challenge': options.challenge });
     signedIn(tokens, 'with a passkey');
   }
 
@@ -92,7 +39,7 @@ export const PASSKEYS_SCRIPT = String.raw`'use strict';
     event.preventDefault();
     var request = { username: document.getElementById('username').value, password: document.getElementById('password').value };
     if (tenantId) request.tenant_id = tenantId;
-    var tokens = await call('POST', '/api/v1/auth/login', request);
+    var tokens = await callJson('POST', '/api/v1/auth/login', request);
     if (tokens.mfa_required) {
       say('This account also needs its one-time code: sign in with a passkey instead, or on the login page.');
       return;
@@ -103,7 +50,7 @@ export const PASSKEYS_SCRIPT = String.raw`'use strict';
   async function addPasskey() {
     var query = tenantId ? '?tenant_id=' + encodeURIComponent(tenantId) : '';
     var bearer = { authorization: 'Bearer ' + accessToken };
-    var options = await call('GET', '/webauthn/registration/options' + query, undefined, bearer);
+    var options = await callJson('GET', '/webauthn/registration/options' + query, undefined, bearer);
     var credential = await navigator.credentials.create({
       publicKey: Object.assign({}, options, {
         challenge: bytesOf(options.challenge),
@@ -112,7 +59,7 @@ export const PASSKEYS_SCRIPT = String.raw`'use strict';
       }),
     });
     var response = credential.response;
-    await call(
+    await callJson(
       'POST',
       '/webauthn/registration/verification',
       {
