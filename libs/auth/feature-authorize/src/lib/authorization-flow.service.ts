@@ -140,7 +140,8 @@ export class AuthorizationFlowService {
       context,
     );
     if (!claims.is_active) throw new DomainError(ErrorKind.INSUFFICIENT_PERMISSIONS, 'the account is disabled');
-    if (claims.mfa.totp || claims.mfa.webauthn) {
+    // Passkeys are a sign-in method of their own (their button on this page), not a second factor (ADR 22).
+    if (claims.mfa.totp) {
       await new PendingAuthorizationRepository(this.dataSource.manager).setMfaUser(hashToken(handle), claims.user_id);
       return { next: { step: 'login', loginChallenge: handle } };
     }
