@@ -2,7 +2,7 @@ import { InMemoryEventBus } from '@sigma/shared/data-access-events';
 import { RunningService, startService } from '@sigma/shared/feature-service-host';
 import { freePort, readJson, startTestPostgres, TestPostgres } from '@sigma/shared/testing';
 import { issuerOf } from '@sigma/shared/util-auth';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { calculateJwkThumbprint, createRemoteJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { authServer } from './auth-server.definition';
@@ -366,6 +366,52 @@ describe('authorization endpoint and pages', () => {
       const stolen = await token({ grant_type: 'authorization_code', code: second.code, code_verifier: second.verifier, redirect_uri: CALLBACK }, other);
       expect(await stolen.json()).toMatchObject({ error: 'invalid_grant' });
     });
+  });
+
+  it('binds a code to the DPoP key named by dpop_jkt: no proof or another key is invalid_dpop_proof, the key gets DPoP tokens', async () => {
+    const client = await register();
+    const keyOf = async () => {
+      const { privateKey, publicKey } = await generateKeyPair('ES256');
+      const jwk = await exportJWK(publicKey);
+      return { privateKey, jwk, jkt: await calculateJwkThumbprint(jwk) };
+    };
+    const proofWith = (key: Awaited<ReturnType<typeof keyOf>>) =>
+      new SignJWT({ htm: 'POST', htu: `${PUBLIC_URL}/oauth/token`, jti: randomUUID() }).setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk: key.jwk }).setIssuedAt().sign(key.privateKey);
+    const key = await keyOf();
+    const other = await keyOf();
+    const { code, verifier } = await codeFor(client, { dpop_jkt: key.jkt });
+    const exchange = (dpop?: string) =>
+      fetch(`${base}/oauth/token`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`,
+          ...(dpop ? { dpop } : {}),
+        },
+        body: new URLSearchParams({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: CALLBACK }).toString(),
+      });
+    expect(await (await exchange()).json()).toMatchObject({ error: 'invalid_dpop_proof' });
+    expect(await (await exchange(await proofWith(other))).json()).toMatchObject({ error: 'invalid_dpop_proof' });
+    const bound = await exchange(await proofWith(key));
+    expect(bound.status).toBe(200);
+    expect(await bound.json()).toMatchObject({ token_type: 'DPoP' });
+  });
+
+  it("finishes seed 004's login_challenge with a second factor through /api/v1/auth/mfa/verify", async () => {
+    const client = await register({ first_party: true });
+    const mfaUser = directory.addUser(`mfa-api-${randomUUID().slice(0, 8)}@example.test`, PASSWORD, { mfa: { totp: true, webauthn: false } }, { totp: '654321' });
+    const start = await get(authorizePath({ response_type: 'code', client_id: client.client_id, redirect_uri: CALLBACK, scope: 'openid', state: 'mfa-api', code_challenge: pkce().challenge, code_challenge_method: 'S256' }));
+    const challenge = new URL(start.headers.get('location') ?? '', PUBLIC_URL).searchParams.get('login_challenge') ?? '';
+    const json = (path: string, body: object) => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const first = await readJson<{ mfa_required: boolean; mfa_session_id: string }>(await json('/api/v1/auth/login', { username: mfaUser.claims.username, password: PASSWORD, login_challenge: challenge }));
+    expect(first).toEqual({ mfa_required: true, mfa_session_id: challenge });
+    expect((await json('/api/v1/auth/mfa/verify', { mfa_session_id: challenge, totp_code: '000000' })).status).toBe(401);
+    const done = await json('/api/v1/auth/mfa/verify', { mfa_session_id: challenge, totp_code: '654321' });
+    expect(done.status).toBe(200);
+    const body = await readJson<{ mfa_required: boolean; redirect_to: string }>(done);
+    expect(body.mfa_required).toBe(false);
+    expect(new URL(body.redirect_to).searchParams.get('state')).toBe('mfa-api');
+    expect(done.headers.getSetCookie().some((line) => line.startsWith('sigma_session='))).toBe(true);
   });
 
   describe('PAR', () => {
