@@ -176,9 +176,9 @@ export async function benchOAuth(root) {
     const verdict = (ratio) => `${ratio.toFixed(2)}× ${ratio >= TARGET_RATIO ? '(target met)' : `(below the ${TARGET_RATIO}× target)`}`;
     return [
       `${CONCURRENCY} requests in flight over keep-alive connections, ${SECONDS} s per scenario after 2 s of warm-up; the load generator,`,
-      `(client_credentials rows: the median of ${ROUNDS} interleaved rounds; rounds in requests/s: gateway ${rounds.viaGateway.map((r) => fmt(r.perSecond)).join(', ')};`,
-      `direct ${rounds.direct.map((r) => fmt(r.perSecond)).join(', ')}; node-oidc-provider ${rounds.reference.map((r) => fmt(r.perSecond)).join(', ')}),`,
       'every server and PostgreSQL share this machine. Each server process is single-threaded (one Node.js event loop).',
+      `client_credentials rows: the median of ${ROUNDS} interleaved rounds (requests/s per round: gateway ${rounds.viaGateway.map((r) => fmt(r.perSecond)).join(', ')};`,
+      `direct ${rounds.direct.map((r) => fmt(r.perSecond)).join(', ')}; node-oidc-provider ${rounds.reference.map((r) => fmt(r.perSecond)).join(', ')}).`,
       `Load average when the run ended: ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min): other work on the machine`,
       'slows every scenario alike, so compare rows of one run rather than runs.',
       '',
@@ -193,12 +193,13 @@ export async function benchOAuth(root) {
       '',
       `Sigma IAM / node-oidc-provider: ${verdict(ratioGateway)} through the gateway, ${verdict(ratioDirect)} direct.`,
       '',
-      'What each client_credentials request costs here: client authentication (a PostgreSQL lookup by client_id and a',
-      'SHA-256 comparison), the tenant (cached 30 s), an ES256 signature with the tenant key (cached); node-oidc-provider keeps',
-      'its client in memory and does not store JWT access tokens. Through the gateway adds one proxied HTTP hop.',
-      'Introspection verifies the JWT with the tenant keys, then checks the jti deny-list (PostgreSQL). Refresh rotation runs',
-      'the direct login API (first-party client); the OAuth `refresh_token` grant uses the same rotation service but needs',
-      'an authorization code first (issue 4, oauth-browser).',
+      'What each client_credentials request costs here: client authentication (the client record cached 5 s, a SHA-256',
+      'comparison), the tenant (cached 30 s), an ES256 signature with the tenant key (cached), through NestJS/Express with the',
+      "suite's request log, metrics and exception filter; node-oidc-provider (Koa) keeps its client in memory and stores no",
+      'JWT access token. Through the gateway adds one proxied HTTP hop (another process on the same two cores).',
+      'Introspection verifies the JWT with the tenant keys, then checks the jti deny-list and the session (PostgreSQL).',
+      'Refresh rotation runs the direct login API (first-party client), which shares the rotation service with the OAuth',
+      '`refresh_token` grant (a row lock, an update and an insert per refresh, plus the directory claims lookup).',
     ].join('\n');
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');

@@ -75,6 +75,8 @@ describe('OAuth token endpoint, DPoP, introspection and revocation through the g
       token_endpoint: `${gateway}${prefix}/token`,
       introspection_endpoint: `${gateway}${prefix}/introspect`,
       revocation_endpoint: `${gateway}${prefix}/revoke`,
+      userinfo_endpoint: `${gateway}${prefix}/userinfo`,
+      authorization_endpoint: `${gateway}${prefix}/authorize`,
     };
     const config = new client.Configuration({ ...metadata, ...endpoints }, registered.client_id, undefined, auth);
     client.allowInsecureRequests(config);
@@ -264,6 +266,98 @@ describe('OAuth token endpoint, DPoP, introspection and revocation through the g
       expect(await info.json()).toMatchObject({ error: 'invalid_token' });
       const bad = await fetch(`${gateway}/oauth/introspect`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic({ ...registered, client_secret: 'nope' }) }, body: new URLSearchParams({ token: tokens.access_token }) });
       await expectOAuthError(bad, 401, 'invalid_client');
+    });
+  });
+
+  describe('refresh_token and userinfo after an authorization code (login page driven over HTTP)', () => {
+    const REDIRECT = 'https://app.example/cb';
+
+    /** Signs the admin in through the authorization endpoint and the login form (first-party: no consent) and redeems the code. */
+    const codeFlow = async (config: client.Configuration, dpop?: client.DPoPHandle) => {
+      const jar = new Map<string, string>();
+      const go = async (url: string, init: RequestInit = {}): Promise<Response> => {
+        const cookie = [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+        const answer = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) } });
+        for (const set of answer.headers.getSetCookie()) {
+          const pair = set.split(';')[0];
+          jar.set(pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1));
+        }
+        return answer;
+      };
+      const followToCallback = async (answer: Response): Promise<Response | URL> => {
+        while (answer.status === 302 || answer.status === 303) {
+          const location = new URL(answer.headers.get('location') ?? '', gateway);
+          if (location.href.startsWith(REDIRECT)) return location;
+          answer = await go(location.href);
+        }
+        return answer;
+      };
+      const verifier = client.randomPKCECodeVerifier();
+      const state = client.randomState();
+      const nonce = client.randomNonce();
+      const authorization = client.buildAuthorizationUrl(config, {
+        redirect_uri: REDIRECT,
+        scope: 'openid profile email',
+        code_challenge: await client.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+        state,
+        nonce,
+      });
+      const page = await followToCallback(await go(authorization.href));
+      if (page instanceof URL) throw new Error('expected the login page');
+      const html = await page.text();
+      const hidden = (name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(html)?.[1] ?? '';
+      const form = new URLSearchParams({ login_challenge: hidden('login_challenge'), csrf_token: hidden('csrf_token'), username: ADMIN_EMAIL, password: ADMIN_PASSWORD });
+      const callback = await followToCallback(await go(`${gateway}/oauth/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() }));
+      if (!(callback instanceof URL)) throw new Error(`expected the redirect to the client, got ${callback.status}`);
+      return client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce }, undefined, dpop ? { DPoP: dpop } : undefined);
+    };
+
+    it.each(PREFIXES)('rotates refresh tokens under %s; reuse of a spent one revokes the session (introspection and userinfo follow)', async (prefix) => {
+      const registered = await register({ allowed_grant_types: ['authorization_code', 'refresh_token'], allowed_scopes: ['openid', 'profile', 'email'], redirect_uris: [REDIRECT], first_party: true });
+      const config = await configure(registered, client.ClientSecretBasic(registered.client_secret ?? ''), prefix);
+      const first = await codeFlow(config);
+      const sub = first.claims()?.sub ?? '';
+      expect(await client.fetchUserInfo(config, first.access_token, sub)).toMatchObject({ sub, email: ADMIN_EMAIL, email_verified: expect.any(Boolean) });
+
+      const second = await client.refreshTokenGrant(config, first.refresh_token ?? '');
+      expect(second.refresh_token).not.toBe(first.refresh_token);
+      expect(second.claims()).toMatchObject({ sub, aud: registered.client_id });
+      expect(await client.tokenIntrospection(config, second.access_token)).toMatchObject({ active: true, sub, client_id: registered.client_id });
+
+      expect(await oauthErrorOf(client.refreshTokenGrant(config, first.refresh_token ?? ''))).toEqual({ status: 400, error: 'invalid_grant' });
+      expect(await oauthErrorOf(client.refreshTokenGrant(config, second.refresh_token ?? ''))).toEqual({ status: 400, error: 'invalid_grant' });
+      expect(await client.tokenIntrospection(config, second.access_token)).toEqual({ active: false });
+      const info = await fetch(`${gateway}${prefix}/userinfo`, { headers: { authorization: `Bearer ${second.access_token}` } });
+      expect(info.status).toBe(401);
+    });
+
+    it("binds a public client's tokens and refresh tokens to its DPoP key, and revocation ends the session", async () => {
+      const registered = await register({
+        client_type: 'public',
+        token_endpoint_auth_method: 'none',
+        allowed_grant_types: ['authorization_code', 'refresh_token'],
+        allowed_scopes: ['openid', 'profile', 'email'],
+        redirect_uris: [REDIRECT],
+        first_party: true,
+        dpop_bound: true,
+      });
+      const config = await configure({ ...registered, client_secret: null }, client.None());
+      const dpop = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'));
+      const tokens = await codeFlow(config, dpop);
+      expect(tokens.token_type).toBe('dpop');
+      const sub = tokens.claims()?.sub ?? '';
+      expect(await client.fetchUserInfo(config, tokens.access_token, sub, { DPoP: dpop })).toMatchObject({ sub });
+      const bearer = await fetch(`${gateway}/oauth/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+      expect(bearer.status).toBe(401);
+
+      const otherKey = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'));
+      expect(await oauthErrorOf(client.refreshTokenGrant(config, tokens.refresh_token ?? '', undefined, { DPoP: otherKey }))).toEqual({ status: 400, error: 'invalid_grant' });
+      const next = await client.refreshTokenGrant(config, tokens.refresh_token ?? '', undefined, { DPoP: dpop });
+      expect(next.token_type).toBe('dpop');
+
+      await client.tokenRevocation(config, next.refresh_token ?? '');
+      expect(await oauthErrorOf(client.refreshTokenGrant(config, next.refresh_token ?? '', undefined, { DPoP: dpop }))).toEqual({ status: 400, error: 'invalid_grant' });
     });
   });
 });
