@@ -202,7 +202,11 @@ describe('social login and SSO providers through the gateway, against node-oidc-
   });
 
   afterAll(async () => {
-    upstream?.process.kill('SIGTERM');
+    if (upstream && upstream.process.exitCode === null) {
+      const exited = new Promise((resolve) => upstream.process.once('exit', resolve));
+      upstream.process.kill('SIGTERM');
+      await exited;
+    }
     await db?.end();
     await suite?.stop();
     await kafka?.destroy();
