@@ -272,6 +272,14 @@ describe('social login and SSO providers through the gateway, against node-oidc-
       expect(enabled.body.providers.map((p) => p.name)).toEqual(['Google']);
     });
 
+    it('is documented in the merged OpenAPI document', async () => {
+      const document = (await (await fetch(`${gateway}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+      expect(Object.keys(document.paths['/api/admin/identity/sso-providers'] ?? {})).toEqual(expect.arrayContaining(['get', 'put']));
+      expect(Object.keys(document.paths['/api/admin/identity/sso'] ?? {})).toEqual(expect.arrayContaining(['get', 'post']));
+      expect(Object.keys(document.paths['/api/v1/auth/social/{provider}'] ?? {})).toEqual(['get']);
+      expect(JSON.stringify(document.paths['/api/admin/identity/sso-providers'])).not.toContain('clientSecretSealed');
+    });
+
     it('answers bad input with the admin envelope and stores nothing', async () => {
       const before = (await db.query('SELECT count(*)::int AS n FROM auth.sso_providers')).rows[0].n;
       expectAdminError(await putProvider(admin, { name: 'Acme' }), 400, 'VALIDATION_ERROR', 'config');
