@@ -3,7 +3,7 @@ import { startTestPostgres, TestPostgres } from '@sigma/shared/testing';
 import { hashToken, randomToken } from '@sigma/shared/util-crypto';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { CreateAuthSchema1764000000000 } from './auth-schema.migration';
+import { AUTH_MIGRATIONS } from '../index';
 import { MfaSessionRepository } from './mfa-session.repository';
 import { RefreshTokenRepository } from './refresh-token.repository';
 import { SigningKeyRepository, StoredSigningKey } from './signing-key.repository';
@@ -16,7 +16,7 @@ describe('auth repositories on real PostgreSQL', () => {
 
   beforeAll(async () => {
     postgres = await startTestPostgres();
-    db = (await openServiceDatabase({ url: postgres.url, schema: 'auth', poolSize: 4, applicationName: 'auth-test', entities: [], migrations: [CreateAuthSchema1764000000000] })).dataSource;
+    db = (await openServiceDatabase({ url: postgres.url, schema: 'auth', poolSize: 4, applicationName: 'auth-test', entities: [], migrations: AUTH_MIGRATIONS })).dataSource;
   });
 
   afterAll(async () => {
