@@ -380,6 +380,34 @@ describe('passkeys (WebAuthn) through the gateway', () => {
     });
   });
 
+  describe('GET and DELETE /webauthn/credentials (the owner\'s passkeys)', () => {
+    it('lists and removes only the signed-in user\'s passkeys; a removed passkey signs nobody in', async () => {
+      const user = await createUser('owner-list');
+      const other = await createUser('owner-other');
+      const authenticator = await registerSoftwarePasskey(user);
+      const listed = await call<{ credentials: Array<Record<string, unknown>> }>('GET', '/webauthn/credentials', { token: user.token });
+      expect(listed.status).toBe(200);
+      expect(listed.body).toEqual({
+        credentials: [{ id: authenticator.credentialId, device_type: 'singleDevice', backed_up: false, transports: ['internal'], created_at: expect.any(String), last_used_at: null }],
+      });
+      expect((await call<{ credentials: unknown[] }>('GET', '/webauthn/credentials', { token: other.token })).body.credentials).toEqual([]);
+      expectOAuthError(await call('GET', '/webauthn/credentials'), 401, 'invalid_token');
+      expectOAuthError(await call('DELETE', `/webauthn/credentials/${authenticator.credentialId}`), 401, 'invalid_token');
+      expectOAuthError(await call('DELETE', `/webauthn/credentials/${authenticator.credentialId}`, { token: other.token }), 404, 'not_found');
+      expect(await count('SELECT count(*)::int AS n FROM directory.webauthn_credentials WHERE id = $1', [authenticator.credentialId])).toBe(1);
+
+      const removed = await call('DELETE', `/webauthn/credentials/${authenticator.credentialId}`, { token: user.token });
+      expect(removed.status).toBe(204);
+      expect((await call<{ credentials: unknown[] }>('GET', '/webauthn/credentials', { token: user.token })).body.credentials).toEqual([]);
+      const options = await assertionOptions({ username: user.email });
+      expectOAuthError(
+        await call('POST', '/webauthn/assertion/result', { headers: { 'webauthn-challenge': options.challenge }, body: authenticator.assertion(ceremony(options.challenge), 1) }),
+        401,
+        'access_denied',
+      );
+    });
+  });
+
   describe('POST /webauthn/assertion/options and /webauthn/assertion/result', () => {
     it("signs in with seed 001's shapes and answers the login's tokens", async () => {
       const user = await createUser('signin');

@@ -84,6 +84,12 @@ export class DirectoryClient {
     return this.call<WebauthnCredentialResponse>('GET', `${DIRECTORY_INTERNAL_ROUTES.webauthnCredential(credentialId)}?tenant_id=${encodeURIComponent(tenantId)}`, context);
   }
 
+  /** Removes one of a user's passkeys; NOT_FOUND unless the user has it. */
+  removeWebauthnCredential(tenantId: string, userId: string, credentialId: string, context: CallContext = {}): Promise<WebauthnCredentialResponse> {
+    const query = new URLSearchParams({ tenant_id: tenantId, user_id: userId });
+    return this.call<WebauthnCredentialResponse>('DELETE', `${DIRECTORY_INTERNAL_ROUTES.webauthnCredential(credentialId)}?${query.toString()}`, context);
+  }
+
   /** Records a verified assertion (CONFLICT when the counter did not increase) and answers the user's claims. */
   recordWebauthnUse(credentialId: string, request: RecordWebauthnUseRequest, context: CallContext = {}): Promise<IdentityResponse> {
     return this.call<IdentityResponse>('POST', DIRECTORY_INTERNAL_ROUTES.webauthnCredentialUse(credentialId), context, request);
@@ -99,7 +105,7 @@ export class DirectoryClient {
     return this.call<IdentifierUserResponse>('POST', DIRECTORY_INTERNAL_ROUTES.identifierUser, context, request);
   }
 
-  private async call<T>(method: 'GET' | 'POST', path: string, context: CallContext, body?: object): Promise<T> {
+  private async call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, context: CallContext, body?: object): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (context.requestId !== undefined) headers['x-request-id'] = context.requestId;

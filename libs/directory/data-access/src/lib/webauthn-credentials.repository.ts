@@ -91,6 +91,16 @@ export class WebauthnCredentialsRepository {
     return (await this.find(tenantId, credentialId)) ? { outcome: 'not_raised' } : { outcome: 'unknown' };
   }
 
+  /** Removes one of a user's credentials; answers it, or undefined when the user has no such credential. */
+  async remove(tenantId: string, userId: string, credentialId: string): Promise<WebauthnCredentialRecord | undefined> {
+    // DELETE ... RETURNING answers [rows, affected count] through TypeORM's postgres driver.
+    const [rows]: [CredentialRow[], number] = await this.manager.query(
+      `DELETE FROM directory.webauthn_credentials WHERE id = $1 AND tenant_id = $2 AND user_id = $3 RETURNING ${COLUMNS}`,
+      [credentialId, tenantId, userId],
+    );
+    return rows[0] && recordOf(rows[0]);
+  }
+
   /**
    * A sign-in with a passkey: last_login only. The password failure counters are left alone, so a
    * passkey sign-in never lifts a lock that password guessing earned.

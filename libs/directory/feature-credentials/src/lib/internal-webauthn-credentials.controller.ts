@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   AddWebauthnCredentialRequest,
@@ -14,6 +14,11 @@ import { WebauthnCredentialsService } from './webauthn-credentials.service';
 class TenantQuery {
   @IsUUID()
   tenant_id!: string;
+}
+
+class OwnerQuery extends TenantQuery {
+  @IsUUID()
+  user_id!: string;
 }
 
 class CredentialListQuery extends TenantQuery {
@@ -56,6 +61,12 @@ export class InternalWebauthnCredentialsController {
   @ApiOperation({ summary: 'A passkey by credential id', description: '404 when the tenant has no such credential.' })
   find(@Param('credentialId') credentialId: string, @Query() query: TenantQuery): Promise<WebauthnCredentialResponse> {
     return this.credentials.find(query.tenant_id, credentialId);
+  }
+
+  @Delete(':credentialId')
+  @ApiOperation({ summary: "Remove a user's passkey", description: 'Answers the removed credential; 404 unless the tenant has it for that user.' })
+  remove(@Param('credentialId') credentialId: string, @Query() query: OwnerQuery): Promise<WebauthnCredentialResponse> {
+    return this.credentials.remove(query.tenant_id, query.user_id, credentialId);
   }
 
   @Post(':credentialId/use')

@@ -160,6 +160,15 @@ describe('internal passkey API on real PostgreSQL', () => {
     const found = await call('GET', `${DIRECTORY_INTERNAL_ROUTES.webauthnCredential(second.credential_id)}?tenant_id=${defaultTenant}`);
     expect(found.body).toMatchObject({ credential_id: second.credential_id, user_id: user.id, device_type: 'multiDevice', backed_up: true, transports: [] });
     expect((await call('GET', `${DIRECTORY_INTERNAL_ROUTES.webauthnCredential(second.credential_id)}?tenant_id=${await createTenant()}`)).status).toBe(404);
+
+    // Removal: only the owner's, within the tenant.
+    const stranger = await createUser();
+    const remove = (userId: string) => fetch(`${baseUrl}${DIRECTORY_INTERNAL_ROUTES.webauthnCredential(second.credential_id)}?tenant_id=${defaultTenant}&user_id=${userId}`, { method: 'DELETE' });
+    expect((await remove(stranger.id)).status).toBe(404);
+    const removed = await remove(user.id);
+    expect(removed.status).toBe(200);
+    expect(await removed.json()).toMatchObject({ credential_id: second.credential_id, user_id: user.id });
+    expect((await remove(user.id)).status).toBe(404);
   });
 
   it('raises the counter only upwards (both zero allowed), records the sign-in, and answers the claims', async () => {

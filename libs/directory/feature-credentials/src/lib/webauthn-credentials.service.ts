@@ -69,6 +69,12 @@ export class WebauthnCredentialsService {
     return credentialResponseOf(stored);
   }
 
+  async remove(tenantId: string, userId: string, credentialId: string): Promise<WebauthnCredentialResponse> {
+    const removed = await new WebauthnCredentialsRepository(this.dataSource.manager).remove(tenantId, userId, credentialId);
+    if (!removed) throw new DomainError(ErrorKind.NOT_FOUND, CREDENTIAL_NOT_FOUND);
+    return credentialResponseOf(removed);
+  }
+
   async recordUse(credentialId: string, request: RecordWebauthnUseRequest): Promise<IdentityResponse> {
     return this.dataSource.transaction(async (manager) => {
       const credentials = new WebauthnCredentialsRepository(manager);

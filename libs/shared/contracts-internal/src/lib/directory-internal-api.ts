@@ -25,7 +25,10 @@ export const DIRECTORY_INTERNAL_ROUTES = {
    * `?tenant_id=&username=` → WebauthnCredentialListResponse (an unknown user: `user_id: null`, no credentials).
    */
   webauthnCredentials: '/internal/v1/webauthn/credentials',
-  /** GET `?tenant_id=` → WebauthnCredentialResponse; 404 when the tenant has no such credential. */
+  /**
+   * GET `?tenant_id=` → WebauthnCredentialResponse; 404 when the tenant has no such credential.
+   * DELETE `?tenant_id=&user_id=` → the removed WebauthnCredentialResponse; 404 unless it is that user's.
+   */
   webauthnCredential: (credentialId: string) => `/internal/v1/webauthn/credentials/${encodeURIComponent(credentialId)}`,
   /**
    * POST RecordWebauthnUseRequest → IdentityResponse: a verified assertion. The signature counter is

@@ -3,6 +3,7 @@ import type { CallContext } from '@sigma/auth/data-access';
 import { AuthErrors } from '@sigma/auth/domain';
 import { AUTH_TOKENS_OPTIONS, AuthTokensOptions } from '@sigma/auth/feature-tokens';
 import { generateRegistrationOptions, PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON, verifyRegistrationResponse } from '@simplewebauthn/server';
+import type { WebauthnCredentialResponse } from '@sigma/shared/contracts-internal';
 import type { Caller } from '@sigma/shared/util-auth';
 import { DomainError, ErrorKind } from '@sigma/shared/util-errors';
 import { LOGGER, Logger } from '@sigma/shared/util-http';
@@ -12,9 +13,19 @@ import { displayNameOf, namesUser, userHandleBytesOf } from './user-handle';
 import { WebauthnChallengeService } from './webauthn-challenge.service';
 import { knownTransports, RegistrationOptionsQuery, RegistrationResponseRequest } from './webauthn.request.dto';
 
+/** A passkey as its owner sees it (never the public key or counter). */
+export interface OwnPasskey {
+  id: string;
+  device_type: string | null;
+  backed_up: boolean;
+  transports: string[];
+  created_at: string;
+  last_used_at: string | null;
+}
+
 export interface RegisteredPasskey {
   verified: true;
-  credential: { id: string; device_type: string | null; backed_up: boolean; transports: string[]; created_at: string };
+  credential: Omit<OwnPasskey, 'last_used_at'>;
 }
 
 /**
@@ -58,6 +69,20 @@ export class PasskeyRegistrationService {
     });
     await this.challenges.remember(options.challenge, { ceremony: 'registration', tenantId: caller.tenantId, userId, anyUser: false, clientId: null });
     return options;
+  }
+
+  /** The signed-in user's passkeys. */
+  async listOwn(caller: Caller, context: CallContext): Promise<{ credentials: OwnPasskey[] }> {
+    const userId = ownUserOf(caller, undefined);
+    const { credentials } = await this.tokens.directory.webauthnCredentialsOf(caller.tenantId, { userId }, context);
+    return { credentials: credentials.map(ownPasskeyOf) };
+  }
+
+  /** Removes one of the signed-in user's passkeys (a lost device); another user's is unknown (404). */
+  async removeOwn(caller: Caller, credentialId: string, context: CallContext): Promise<void> {
+    const userId = ownUserOf(caller, undefined);
+    await this.tokens.directory.removeWebauthnCredential(caller.tenantId, userId, credentialId, context);
+    this.logger.info({ tenant_id: caller.tenantId, user_id: userId }, 'passkey removed by its owner');
   }
 
   async verify(caller: Caller, challengeHeader: string | undefined, body: RegistrationResponseRequest, context: CallContext): Promise<RegisteredPasskey> {
@@ -106,6 +131,17 @@ export class PasskeyRegistrationService {
       throw error;
     }
   }
+}
+
+function ownPasskeyOf(credential: WebauthnCredentialResponse): OwnPasskey {
+  return {
+    id: credential.credential_id,
+    device_type: credential.device_type,
+    backed_up: credential.backed_up,
+    transports: credential.transports,
+    created_at: credential.created_at,
+    last_used_at: credential.last_used_at,
+  };
 }
 
 /** The signed-in user a registration is for; client tokens and other tenants are refused. */

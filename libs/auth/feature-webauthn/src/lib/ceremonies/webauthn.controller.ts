@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Header, Headers, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentRequest, LoginResponse, RequestMeta } from '@sigma/auth/feature-tokens';
 import { Authenticated, Caller, CurrentCaller } from '@sigma/shared/util-auth';
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
-import { PasskeyRegistrationService, RegisteredPasskey } from './passkey-registration.service';
+import { OwnPasskey, PasskeyRegistrationService, RegisteredPasskey } from './passkey-registration.service';
 import { PasskeySignInService } from './passkey-sign-in.service';
 import { AssertionOptionsRequest, AssertionResponseRequest, RegistrationOptionsQuery, RegistrationResponseRequest } from './webauthn.request.dto';
 
@@ -58,6 +58,28 @@ export class WebauthnController {
     @CurrentRequest() request: RequestMeta,
   ): Promise<RegisteredPasskey> {
     return this.registration.verify(caller, challenge, body, { requestId: request.requestId });
+  }
+
+  @Get('credentials')
+  @Authenticated()
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary: "The signed-in user's passkeys",
+    description: 'Not in seed 001 (ADR 22): {credentials: [{id, device_type, backed_up, transports, created_at, last_used_at}]}. 401 invalid_token without a token.',
+  })
+  ownPasskeys(@CurrentCaller() caller: Caller, @CurrentRequest() request: RequestMeta): Promise<{ credentials: OwnPasskey[] }> {
+    return this.registration.listOwn(caller, { requestId: request.requestId });
+  }
+
+  @Delete('credentials/:id')
+  @HttpCode(204)
+  @Authenticated()
+  @ApiOperation({
+    summary: 'Remove one of the signed-in user\'s passkeys',
+    description: 'Not in seed 001 (ADR 22): for a lost or replaced device. 204; 404 not_found for a credential that is not the caller\'s; 401 invalid_token without a token.',
+  })
+  async removePasskey(@Param('id') id: string, @CurrentCaller() caller: Caller, @CurrentRequest() request: RequestMeta): Promise<void> {
+    await this.registration.removeOwn(caller, id, { requestId: request.requestId });
   }
 
   @Post('assertion/options')
