@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { AUTH_MIGRATIONS } from '../index';
 import { MfaSessionRepository } from './mfa-session.repository';
 import { RefreshTokenRepository } from './refresh-token.repository';
+import { RevokedAccessTokenRepository, SeenJtiRepository } from './seen-jti.repository';
 import { SigningKeyRepository, StoredSigningKey } from './signing-key.repository';
 
 jest.setTimeout(60000);
@@ -92,6 +93,41 @@ describe('auth repositories on real PostgreSQL', () => {
       await repo.purgeExpired(new Date());
       const left: Array<{ id: string }> = await db.query('SELECT id FROM auth.refresh_token_families WHERE id = ANY($1)', [[old.id, live.id]]);
       expect(left.map((r) => r.id)).toEqual([live.id]);
+    });
+  });
+
+  describe('OAuth protocol state', () => {
+    it('accepts a jti once per namespace until it expires, even when two uses race', async () => {
+      const seen = new SeenJtiRepository(db.manager);
+      const now = new Date();
+      const until = new Date(now.getTime() + 60000);
+      const jti = hashToken(randomUUID());
+      const raced = await Promise.all([1, 2].map(() => new SeenJtiRepository(db.manager).firstUse('dpop:key-a', jti, until, now)));
+      expect(raced.sort()).toEqual([false, true]);
+      expect(await seen.firstUse('dpop:key-b', jti, until, now)).toBe(true);
+      expect(await seen.firstUse('dpop:key-a', jti, until, new Date(now.getTime() + 61000))).toBe(true);
+      expect(await seen.purgeExpired(new Date(now.getTime() + 3600000))).toBeGreaterThanOrEqual(2);
+    });
+
+    it('keeps revoked access token ids until they expire, and binds families to a DPoP key', async () => {
+      const revoked = new RevokedAccessTokenRepository(db.manager);
+      const jti = randomUUID();
+      await revoked.revoke(jti, randomUUID(), new Date(Date.now() + 60000));
+      await revoked.revoke(jti, randomUUID(), new Date(Date.now() + 60000));
+      expect(await revoked.isRevoked(jti)).toBe(true);
+      expect(await revoked.isRevoked(randomUUID())).toBe(false);
+      await revoked.purgeExpired(new Date(Date.now() + 120000));
+      expect(await revoked.isRevoked(jti)).toBe(false);
+
+      const repository = new RefreshTokenRepository(db.manager);
+      const familyId = randomUUID();
+      const token = randomToken();
+      await repository.createFamily({ id: familyId, tenantId: randomUUID(), userId: randomUUID(), clientId: 'public-app', scope: 'openid', authTime: new Date(), amr: ['pwd'], dpopJkt: 'thumbprint' }, new Date());
+      await repository.insertToken({ id: randomUUID(), familyId, tokenHash: hashToken(token), createdAt: new Date(), expiresAt: new Date(Date.now() + 60000) });
+      expect((await repository.findByHash(hashToken(token), { lock: false }))?.family.dpopJkt).toBe('thumbprint');
+      expect(await repository.isFamilyActive(familyId)).toBe(true);
+      await repository.revokeFamily(familyId, new Date(), 'logout');
+      expect(await repository.isFamilyActive(familyId)).toBe(false);
     });
   });
 
