@@ -1,17 +1,42 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
+import { SESSION_MIGRATIONS } from '@sigma/session/data-access';
+import { SessionSettings, SessionsModule } from '@sigma/session/feature-sessions';
 import { ServiceDefinition } from '@sigma/shared/feature-service-host';
+import { AccessTokenModule, AccessTokenSettings } from '@sigma/shared/util-auth';
 
-/** Session endpoints arrive with the session work; the service runs and owns its schema. */
+const settings = { sessions: SessionSettings, tokens: AccessTokenSettings };
+type SessionServiceConfig = { sessions: SessionSettings; tokens: AccessTokenSettings };
+
 @Module({})
-class SessionServiceModule {}
+class SessionServiceModule {
+  static with(config: SessionServiceConfig): DynamicModule {
+    const s = config.sessions;
+    return {
+      module: SessionServiceModule,
+      imports: [
+        AccessTokenModule.forSettings(config.tokens),
+        SessionsModule.with({
+          defaults: {
+            idleTimeoutSeconds: s.SESSION_IDLE_TIMEOUT_SECONDS,
+            absoluteLifetimeSeconds: s.SESSION_ABSOLUTE_LIFETIME_SECONDS,
+            rememberMeLifetimeSeconds: s.SESSION_REMEMBER_ME_LIFETIME_SECONDS,
+            maxSessions: s.SESSION_MAX_PER_USER,
+          },
+          revocationFeedWindowSeconds: s.REVOCATION_FEED_WINDOW_SECONDS,
+        }),
+      ],
+    };
+  }
+}
 
 /** Sessions, their policies, and revocation. */
-export const sessionService: ServiceDefinition<Record<string, never>> = {
+export const sessionService: ServiceDefinition<typeof settings> = {
   name: 'session-service',
   defaultPort: 3003,
   schema: 'session',
-  settings: {},
+  migrations: SESSION_MIGRATIONS,
+  settings,
   edge: false,
-  openApi: { title: 'Sigma IAM session service', description: 'Active sessions, their policies, and revocation.' },
-  rootModule: () => SessionServiceModule,
+  openApi: { title: 'Sigma IAM session service', description: 'Active sessions, their policies, and revocation; the internal session API and revocation feed.' },
+  rootModule: (config) => SessionServiceModule.with(config),
 };

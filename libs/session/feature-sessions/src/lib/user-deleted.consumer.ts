@@ -1,0 +1,27 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { EventConsumerHost } from '@sigma/shared/data-access-events';
+import { DomainError, ErrorKind } from '@sigma/shared/util-errors';
+import { LOGGER, Logger } from '@sigma/shared/util-http';
+import { SessionLifecycleService } from './session-lifecycle.service';
+
+/**
+ * A deleted user's sessions: revoked first (session.revoked for each, and the subject in the
+ * revocation feed), then deleted with the consumer's processed-event record, in one transaction.
+ * A redelivery is skipped by the consumer host; a second, different event finds nothing left.
+ */
+@Injectable()
+export class UserDeletedConsumer implements OnModuleInit {
+  constructor(
+    private readonly consumers: EventConsumerHost,
+    private readonly lifecycle: SessionLifecycleService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    this.consumers.on('user.deleted', async (event, manager) => {
+      if (event.tenant_id === null) throw new DomainError(ErrorKind.VALIDATION, 'user.deleted without a tenant');
+      const outcome = await this.lifecycle.purgeDeletedUser(manager, event.tenant_id, event.data.user_id);
+      this.logger.info({ event_id: event.id, tenant_id: event.tenant_id, user_id: event.data.user_id, ...outcome }, 'sessions of a deleted user revoked and purged');
+    });
+  }
+}
