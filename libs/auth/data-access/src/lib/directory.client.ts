@@ -24,9 +24,12 @@ export interface DirectoryClientOptions {
   fetch?: typeof fetch;
 }
 
-/** Correlates a call with the request that caused it (sent as X-Request-ID). */
+/** Correlates a call with the request that caused it (sent as X-Request-ID), and where that request came from. */
 export interface CallContext {
   requestId?: string;
+  /** The client's IP address and User-Agent: recorded on the session a login creates, never sent to the directory. */
+  clientIp?: string;
+  userAgent?: string;
 }
 
 /**

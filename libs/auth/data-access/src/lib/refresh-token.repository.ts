@@ -23,7 +23,15 @@ export interface StoredRefreshToken {
   family: RefreshTokenFamily;
 }
 
-export type FamilyRevocationReason = 'logout' | 'refresh_token_reuse' | 'user_deleted' | 'account_disabled';
+/** Why a family ended; `session_ended` when its session-service session had ended first (expired, idle, revoked). */
+export type FamilyRevocationReason = 'logout' | 'refresh_token_reuse' | 'user_deleted' | 'account_disabled' | 'session_ended';
+
+/** A revoked family whose session session-service has not yet been told to revoke. */
+export interface PendingSessionRevocation {
+  familyId: string;
+  tenantId: string;
+  reason: FamilyRevocationReason;
+}
 
 interface TokenRow {
   id: string;
@@ -161,6 +169,24 @@ export class RefreshTokenRepository {
   async isFamilyActive(familyId: string): Promise<boolean> {
     const rows: unknown[] = await this.manager.query('SELECT 1 FROM auth.refresh_token_families WHERE id = $1 AND revoked_at IS NULL', [familyId]);
     return rows.length > 0;
+  }
+
+  /** Records that session-service still has to revoke the family's session. */
+  async markSessionRevocationPending(familyId: string): Promise<void> {
+    await changeRows(this.manager, 'UPDATE auth.refresh_token_families SET session_revocation_pending = true WHERE id = $1', [familyId]);
+  }
+
+  /** Families whose session revocation is still owed to session-service, oldest first. */
+  async pendingSessionRevocations(limit: number): Promise<PendingSessionRevocation[]> {
+    const rows: Array<{ id: string; tenant_id: string; revoked_reason: FamilyRevocationReason }> = await this.manager.query(
+      'SELECT id, tenant_id, revoked_reason FROM auth.refresh_token_families WHERE session_revocation_pending ORDER BY revoked_at LIMIT $1',
+      [limit],
+    );
+    return rows.map((row) => ({ familyId: row.id, tenantId: row.tenant_id, reason: row.revoked_reason }));
+  }
+
+  async settleSessionRevocation(familyId: string): Promise<void> {
+    await changeRows(this.manager, 'UPDATE auth.refresh_token_families SET session_revocation_pending = false WHERE id = $1', [familyId]);
   }
 
   /** Deletes families whose every token expired before `before` (their tokens go with them). */

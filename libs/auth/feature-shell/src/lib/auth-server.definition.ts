@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AUTH_MIGRATIONS, DirectoryClient, DirectoryClientSettings, WEBAUTHN_MIGRATIONS } from '@sigma/auth/data-access';
+import { AUTH_MIGRATIONS, DirectoryClient, DirectoryClientSettings, SessionClient, SessionClientSettings, WEBAUTHN_MIGRATIONS } from '@sigma/auth/data-access';
 import { AUTHORIZE_MIGRATIONS, AuthorizeModule } from '@sigma/auth/feature-authorize';
 import { AuthClientsModule, CLIENT_REGISTRY_MIGRATIONS } from '@sigma/auth/feature-clients';
 import { AuthOAuthModule, OAuthSettings } from '@sigma/auth/feature-oauth';
@@ -15,6 +15,7 @@ import { decodeKey, SecretBox, SecretsEncryptionSettings } from '@sigma/shared/u
 const settings = {
   tokens: TokenSettings,
   directory: DirectoryClientSettings,
+  sessions: SessionClientSettings,
   secrets: SecretsEncryptionSettings,
   access: AccessTokenSettings,
   oauth: OAuthSettings,
@@ -24,6 +25,7 @@ const settings = {
 type AuthServerConfig = {
   tokens: TokenSettings;
   directory: DirectoryClientSettings;
+  sessions: SessionClientSettings;
   secrets: SecretsEncryptionSettings;
   access: AccessTokenSettings;
   oauth: OAuthSettings;
@@ -47,6 +49,7 @@ class AuthServerModule {
           keyMaxAgeSeconds: config.tokens.SIGNING_KEY_ROTATION_DAYS * SECONDS_PER_DAY,
           secretBox,
           directory,
+          sessions: new SessionClient({ baseUrl: config.sessions.SESSION_SERVICE_URL, timeoutMs: config.sessions.SESSION_SERVICE_TIMEOUT_MS }),
         }),
         // Bearer tokens on the admin routes (applications); auth-server reads its own JWKS (AUTH_SERVER_URL).
         AccessTokenModule.forSettings(config.access),

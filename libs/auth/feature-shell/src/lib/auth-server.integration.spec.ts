@@ -1,12 +1,13 @@
 import { InMemoryEventBus } from '@sigma/shared/data-access-events';
 import { RunningService, startService } from '@sigma/shared/feature-service-host';
-import { freePort, readJson, startTestPostgres, TestPostgres } from '@sigma/shared/testing';
+import { eventually, freePort, readJson, startTestPostgres, TestPostgres } from '@sigma/shared/testing';
 import { AccessTokenVerifier, API_AUDIENCE, issuerOf } from '@sigma/shared/util-auth';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { authServer } from './auth-server.definition';
 import { FakeAccount, FakeDirectory } from './testing/fake-directory';
+import { FakeSessionService } from './testing/fake-session-service';
 
 jest.setTimeout(60000);
 
@@ -34,19 +35,18 @@ interface SigmaError {
 describe('auth-server token endpoints', () => {
   let postgres: TestPostgres;
   let directory: FakeDirectory;
+  let sessions: FakeSessionService;
   let service: RunningService;
   let db: Client;
   let base: string;
   let admin: FakeAccount;
   let verifier: AccessTokenVerifier;
-  const revoked: Array<Record<string, unknown>> = [];
 
   beforeAll(async () => {
-    [postgres, directory] = await Promise.all([startTestPostgres(), Promise.resolve(new FakeDirectory())]);
-    await directory.start();
+    [postgres, directory, sessions] = await Promise.all([startTestPostgres(), Promise.resolve(new FakeDirectory()), Promise.resolve(new FakeSessionService())]);
+    await Promise.all([directory.start(), sessions.start()]);
     admin = directory.addUser('admin@sigma-iam.local', PASSWORD, { roles: ['super-admin'], permissions: ['*'] });
     const bus = new InMemoryEventBus();
-    bus.subscribe('test', ['session.revoked'], async (message) => void revoked.push(JSON.parse(message.value?.toString() ?? '{}')));
     service = await startService(authServer, {
       bus,
       env: {
@@ -60,6 +60,8 @@ describe('auth-server token endpoints', () => {
         PUBLIC_URL,
         USER_DIRECTORY_URL: directory.url,
         DIRECTORY_TIMEOUT_MS: '1000',
+        SESSION_SERVICE_URL: sessions.url,
+        SESSION_SERVICE_TIMEOUT_MS: '1000',
       },
     });
     base = service.url.replace('localhost', '127.0.0.1');
@@ -72,10 +74,14 @@ describe('auth-server token endpoints', () => {
     await db?.end();
     await service?.close();
     await directory?.stop();
+    await sessions?.stop();
     await postgres?.stop();
   });
 
-  beforeEach(() => (directory.down = false));
+  beforeEach(() => {
+    directory.down = false;
+    sessions.down = false;
+  });
 
   const post = (path: string, body: object, form = false) =>
     fetch(`${base}${path}`, {
@@ -287,12 +293,8 @@ describe('auth-server token endpoints', () => {
       await sigmaError(await post('/api/v1/auth/refresh', { refresh_token: third.refresh_token }), 401, 'INVALID_TOKEN');
       const family = await db.query('SELECT revoked_reason FROM auth.refresh_token_families WHERE id = $1', [sid]);
       expect(family.rows).toEqual([{ revoked_reason: 'refresh_token_reuse' }]);
-      await waitFor(() => revoked.some((e) => (e['data'] as Record<string, string>)['session_id'] === sid));
-      expect(revoked.find((e) => (e['data'] as Record<string, string>)['session_id'] === sid)).toMatchObject({
-        type: 'session.revoked',
-        tenant_id: directory.defaultTenant.id,
-        data: { user_id: admin.claims.user_id, reason: 'refresh_token_reuse' },
-      });
+      // session-service revoked the session (it publishes session.revoked).
+      expect(sessions.revocations.filter((r) => r.sessionId === sid)).toEqual([{ sessionId: sid, reason: 'refresh_token_reuse' }]);
     });
 
     it('lets only one of two concurrent refreshes with one token through, and treats the other as reuse', async () => {
@@ -347,15 +349,71 @@ describe('auth-server token endpoints', () => {
       expect((await post('/api/v1/auth/logout', { refresh_token: tokens.refresh_token }, true)).status).toBe(200);
       await sigmaError(await post('/api/v1/auth/logout', { refresh_token: 'unknown' }), 401, 'INVALID_TOKEN');
       const sid = (await verifier.verify(tokens.access_token)).sessionId;
-      await waitFor(() => revoked.some((e) => (e['data'] as Record<string, string>)['session_id'] === sid && (e['data'] as Record<string, string>)['reason'] === 'logout'));
+      expect(sessions.revocations.filter((r) => r.sessionId === sid)).toEqual([{ sessionId: sid, reason: 'logout' }]);
+    });
+  });
+
+  describe('sessions at session-service', () => {
+    it('creates the session of each login with its device, and stamps its id as sid', async () => {
+      const ua = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
+      const answer = await fetch(`${base}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': ua },
+        body: JSON.stringify({ username: admin.claims.username, password: PASSWORD }),
+      });
+      const tokens = await readJson<Tokens>(answer);
+      const sid = (await verifier.verify(tokens.access_token)).sessionId ?? '';
+      expect(sessions.sessions.get(sid)?.created).toEqual({
+        tenant_id: directory.defaultTenant.id,
+        user_id: admin.claims.user_id,
+        client_id: 'sigma-iam',
+        user_email: admin.claims.email,
+        ip_address: '127.0.0.1',
+        user_agent: ua,
+        remember_me: false,
+        amr: ['pwd'],
+      });
+      const family = await db.query('SELECT id, user_id FROM auth.refresh_token_families WHERE id = $1', [sid]);
+      expect(family.rows).toEqual([{ id: sid, user_id: admin.claims.user_id }]);
+    });
+
+    it('refuses the refresh of a session that ended at session-service, and ends the family', async () => {
+      const tokens = await login();
+      const sid = (await verifier.verify(tokens.access_token)).sessionId ?? '';
+      sessions.end(sid, 'admin');
+      await sigmaError(await post('/api/v1/auth/refresh', { refresh_token: tokens.refresh_token }), 401, 'INVALID_TOKEN');
+      const family = await db.query('SELECT revoked_reason FROM auth.refresh_token_families WHERE id = $1', [sid]);
+      expect(family.rows).toEqual([{ revoked_reason: 'session_ended' }]);
+    });
+
+    it('answers 503 without minting a token when session-service is down, and keeps the refresh token usable', async () => {
+      const before = Number((await db.query('SELECT count(*) AS n FROM auth.refresh_token_families')).rows[0].n);
+      const tokens = await login();
+      sessions.down = true;
+      const refused = await post('/api/v1/auth/login', { username: admin.claims.username, password: PASSWORD });
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('5');
+      expect(await refused.json()).toMatchObject({ error: { code: 'SERVICE_UNAVAILABLE' } });
+      await sigmaError(await post('/api/v1/auth/refresh', { refresh_token: tokens.refresh_token }), 503, 'SERVICE_UNAVAILABLE');
+      expect(Number((await db.query('SELECT count(*) AS n FROM auth.refresh_token_families')).rows[0].n)).toBe(before + 1);
+      sessions.down = false;
+      expect((await post('/api/v1/auth/refresh', { refresh_token: tokens.refresh_token })).status).toBe(200);
+    });
+
+    it('logs out while session-service is down: the family ends at once and the session revocation is delivered later', async () => {
+      const tokens = await login();
+      const sid = (await verifier.verify(tokens.access_token)).sessionId ?? '';
+      sessions.down = true;
+      expect((await post('/api/v1/auth/logout', { refresh_token: tokens.refresh_token })).status).toBe(200);
+      const owed = await db.query('SELECT revoked_reason, session_revocation_pending FROM auth.refresh_token_families WHERE id = $1', [sid]);
+      expect(owed.rows).toEqual([{ revoked_reason: 'logout', session_revocation_pending: true }]);
+      sessions.down = false;
+      await sigmaError(await post('/api/v1/auth/refresh', { refresh_token: tokens.refresh_token }), 401, 'INVALID_TOKEN');
+      await eventually(async () => {
+        const row = await db.query('SELECT session_revocation_pending FROM auth.refresh_token_families WHERE id = $1', [sid]);
+        return row.rows[0].session_revocation_pending === false ? true : undefined;
+      }, 30000);
+      expect(sessions.revocations.filter((r) => r.sessionId === sid)).toEqual([{ sessionId: sid, reason: 'logout' }]);
     });
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

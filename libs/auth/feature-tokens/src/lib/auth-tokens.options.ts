@@ -1,4 +1,4 @@
-import type { DirectoryClient } from '@sigma/auth/data-access';
+import type { DirectoryClient, SessionClient } from '@sigma/auth/data-access';
 import type { SigningAlgorithm } from '@sigma/shared/util-auth';
 import type { SecretBox } from '@sigma/shared/util-crypto';
 
@@ -12,6 +12,8 @@ export interface AuthTokensOptions {
   /** Seals private signing keys at rest (SECRETS_ENCRYPTION_KEY). */
   secretBox: SecretBox;
   directory: DirectoryClient;
+  /** session-service's internal API: every login's session lives there (sid = its id). */
+  sessions: SessionClient;
 }
 
 export const AUTH_TOKENS_OPTIONS = 'SIGMA_AUTH_TOKENS_OPTIONS';

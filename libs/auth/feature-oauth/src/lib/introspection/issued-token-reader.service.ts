@@ -60,7 +60,7 @@ export class IssuedTokenReader {
       return undefined;
     }
     if (await new RevokedAccessTokenRepository(this.dataSource.manager).isRevoked(caller.tokenId)) return undefined;
-    if (caller.sessionId !== undefined && !(await this.sessions.isActive(caller.sessionId))) return undefined;
+    if (caller.sessionId !== undefined && !(await this.sessions.isActive(caller.sessionId, caller.tenantId))) return undefined;
     return { kind: 'access_token', caller };
   }
 

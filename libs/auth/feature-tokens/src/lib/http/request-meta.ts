@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 export interface RequestMeta {
   requestId?: string;
   clientIp?: string;
+  userAgent?: string;
   /** Names the tenant and user in the request log once they are known. */
   identify(who: { tenantId?: string; userId?: string; clientId?: string }): void;
 }
@@ -15,6 +16,7 @@ export function requestMetaOf(req: Request, res: Response): RequestMeta {
   return {
     requestId: context?.requestId,
     clientIp: req.ip,
+    userAgent: req.get('user-agent'),
     identify: (who) => {
       if (!context) return;
       context.tenantId = who.tenantId ?? context.tenantId;

@@ -56,7 +56,7 @@ export class DirectLoginController {
     }
     const { response, claims, clientId } = await this.passwords.login(
       { username, password, tenantId: body?.tenant_id, clientId: body?.client_id, clientIp: request.clientIp },
-      { requestId: request.requestId },
+      { requestId: request.requestId, clientIp: request.clientIp, userAgent: request.userAgent },
     );
     request.identify({ tenantId: claims.tenant_id, userId: claims.user_id, clientId });
     return response;
@@ -85,7 +85,7 @@ export class DirectLoginController {
     if (challenge) return challenge;
     const { response, claims } = await this.mfa.verify(
       { mfaSessionId: body.mfa_session_id, totpCode: body.totp_code, recoveryCode: body.recovery_code },
-      { requestId: request.requestId },
+      { requestId: request.requestId, clientIp: request.clientIp, userAgent: request.userAgent },
     );
     request.identify({ tenantId: claims.tenant_id, userId: claims.user_id });
     return response;

@@ -4,7 +4,7 @@ import type { IdentityClaims } from '@sigma/shared/contracts-internal';
 import { TokenIssuerService } from '../issuing/token-issuer.service';
 import type { LoginResponse, TokenResponse } from '../issuing/token.response.dto';
 import { userResponseOf } from '../issuing/user.response.dto';
-import { LoginSessionService } from '../sessions/login-session.service';
+import { LoginSessionService, SessionStart } from '../sessions/login-session.service';
 import { TenantLookupService } from '../tenants/tenant-lookup.service';
 
 /** What a completed login grants. */
@@ -14,6 +14,14 @@ export interface LoginGrant {
   amr: string[];
   /** Caps the session (and each refresh token) below the tenant's refresh-token lifetime. */
   maxSessionSeconds?: number;
+  /** What the login said about its device (seed 002 deviceInfo); the User-Agent of `context` fills the gaps. */
+  device?: SessionStart['device'];
+  /** The session gets its policy's remember-me lifetime. */
+  rememberMe?: boolean;
+  /** The application's registered session settings (seed 002 sessionTimeout as idle timeout, maxSessions). */
+  applicationPolicy?: SessionStart['applicationPolicy'];
+  /** The application's name, for the admin session list. */
+  clientName?: string;
 }
 
 /** The session and tokens of a completed login. */
@@ -37,7 +45,7 @@ export class LoginCompletionService {
     return { ...tokens, user: userResponseOf(claims), mfa_required: false };
   }
 
-  /** Starts the login's session and issues its tokens. */
+  /** Starts the login's session (at session-service; its id is the tokens' sid) and issues its tokens. */
   async startSession(claims: IdentityClaims, grant: LoginGrant, context: CallContext): Promise<CompletedLogin> {
     const tenant = await this.tenants.resolve(claims.tenant_id, context);
     await this.issuer.prepare(tenant);
@@ -49,6 +57,12 @@ export class LoginCompletionService {
       scope: grant.scope,
       amr: grant.amr,
       refreshLifetimeSeconds: grant.maxSessionSeconds === undefined ? tenantLifetime : Math.max(1, Math.min(tenantLifetime, grant.maxSessionSeconds)),
+      context,
+      device: grant.device,
+      rememberMe: grant.rememberMe,
+      applicationPolicy: grant.applicationPolicy,
+      clientName: grant.clientName,
+      userEmail: claims.email,
     });
     const tokens = await this.issuer.issue(tenant, claims, session.grant, session.refreshToken);
     return { tokens, sessionId: session.grant.sessionId, sessionExpiresAt: session.expiresAt };

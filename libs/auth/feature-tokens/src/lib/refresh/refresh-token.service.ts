@@ -81,6 +81,8 @@ export class RefreshTokenService {
     accept(stored.family);
     await this.refuseUnusable(stored);
     const family = stored.family;
+    // The session must still be active at session-service (not revoked, expired or idle); this records the activity.
+    if (!(await this.sessions.resume(family, context))) throw AuthErrors.invalidRefreshToken();
 
     // Everything that can fail for a reason outside this token (the directory, the signing key)
     // happens before the rotation: a client that gets an error keeps a usable refresh token.

@@ -1,4 +1,4 @@
-import { AUTH_MIGRATIONS, DirectoryClient } from '@sigma/auth/data-access';
+import { AUTH_MIGRATIONS, DirectoryClient, SessionClient } from '@sigma/auth/data-access';
 import { openServiceDatabase } from '@sigma/shared/data-access-persistence';
 import { startTestPostgres, TestPostgres } from '@sigma/shared/testing';
 import { SecretBox } from '@sigma/shared/util-crypto';
@@ -30,6 +30,7 @@ describe('SigningKeyService on real PostgreSQL', () => {
         keyMaxAgeSeconds: MAX_AGE_SECONDS,
         secretBox: box,
         directory: new DirectoryClient({ baseUrl: 'http://127.0.0.1:1', timeoutMs: 100 }),
+        sessions: new SessionClient({ baseUrl: 'http://127.0.0.1:1', timeoutMs: 100 }),
         ...overrides,
       },
       () => now,
