@@ -46,6 +46,8 @@ const SETTINGS_FILES = [
   'libs/auth/feature-oauth/src/lib/oauth.settings.ts',
   'libs/auth/feature-webauthn/src/lib/settings/webauthn.settings.ts',
   'libs/privacy/feature-requests/src/lib/privacy.settings.ts',
+  'libs/auth/data-access/src/lib/session-client.settings.ts',
+  'libs/session/feature-sessions/src/lib/session.settings.ts',
 ];
 const READERS = {
   HttpSettings: APPS,
@@ -59,6 +61,8 @@ const READERS = {
   OAuthSettings: ['auth-server'],
   WebauthnSettings: ['auth-server'],
   PrivacySettings: ['privacy-worker'],
+  SessionClientSettings: ['auth-server'],
+  SessionSettings: ['session-service'],
 };
 
 const problems = [];
