@@ -8,6 +8,7 @@ import { calculateJwkThumbprint, CryptoKey, decodeJwt, exportJWK, generateKeyPai
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { authServer } from './auth-server.definition';
 import { FakeDirectory } from './testing/fake-directory';
+import { FakeSessionService } from './testing/fake-session-service';
 
 jest.setTimeout(60000);
 
@@ -29,6 +30,7 @@ interface TokenAnswer {
 describe('auth-server OAuth token endpoint', () => {
   let postgres: TestPostgres;
   let directory: FakeDirectory;
+  let sessions: FakeSessionService;
   let service: RunningService;
   let base: string;
   let adminToken: string;
@@ -38,7 +40,8 @@ describe('auth-server OAuth token endpoint', () => {
   beforeAll(async () => {
     postgres = await startTestPostgres();
     directory = new FakeDirectory();
-    await directory.start();
+    sessions = new FakeSessionService();
+    await Promise.all([directory.start(), sessions.start()]);
     admin = directory.addUser('admin@sigma-iam.local', PASSWORD, { roles: ['super-admin'], permissions: ['*'] });
     const port = await freePort();
     service = await startService(authServer, {
@@ -54,6 +57,7 @@ describe('auth-server OAuth token endpoint', () => {
         PUBLIC_URL,
         USER_DIRECTORY_URL: directory.url,
         DIRECTORY_TIMEOUT_MS: '1000',
+        SESSION_SERVICE_URL: sessions.url,
       },
     });
     base = service.url.replace('localhost', '127.0.0.1');
@@ -69,6 +73,7 @@ describe('auth-server OAuth token endpoint', () => {
   afterAll(async () => {
     await service?.close();
     await directory?.stop();
+    await sessions?.stop();
     await postgres?.stop();
   });
 
