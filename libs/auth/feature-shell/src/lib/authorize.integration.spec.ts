@@ -7,6 +7,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { authServer } from './auth-server.definition';
 import { FakeAccount, FakeDirectory } from './testing/fake-directory';
+import { FakeSessionService } from './testing/fake-session-service';
 
 jest.setTimeout(60000);
 
@@ -57,6 +58,7 @@ function pkce(): { verifier: string; challenge: string } {
 describe('authorization endpoint and pages', () => {
   let postgres: TestPostgres;
   let directory: FakeDirectory;
+  let sessions: FakeSessionService;
   let service: RunningService;
   let db: Client;
   let base: string;
@@ -64,8 +66,8 @@ describe('authorization endpoint and pages', () => {
   let adminToken: string;
 
   beforeAll(async () => {
-    [postgres, directory] = await Promise.all([startTestPostgres(), Promise.resolve(new FakeDirectory())]);
-    await directory.start();
+    [postgres, directory, sessions] = await Promise.all([startTestPostgres(), Promise.resolve(new FakeDirectory()), Promise.resolve(new FakeSessionService())]);
+    await Promise.all([directory.start(), sessions.start()]);
     admin = directory.addUser('admin@sigma-iam.local', PASSWORD, { roles: ['super-admin'], permissions: ['*'] });
     const port = await freePort();
     service = await startService(authServer, {
@@ -81,6 +83,7 @@ describe('authorization endpoint and pages', () => {
         PUBLIC_URL,
         USER_DIRECTORY_URL: directory.url,
         DIRECTORY_TIMEOUT_MS: '1000',
+        SESSION_SERVICE_URL: sessions.url,
       },
     });
     base = service.url.replace('localhost', '127.0.0.1');
@@ -94,6 +97,7 @@ describe('authorization endpoint and pages', () => {
     await db?.end();
     await service?.close();
     await directory?.stop();
+    await sessions?.stop();
     await postgres?.stop();
   });
 

@@ -33,7 +33,7 @@ export class AdminAuthController {
   })
   @ApiOkResponse({ description: 'The action\'s answer' })
   async handle(@Body() body: AdminAuthRequest, @CurrentRequest() request: RequestMeta, @Res({ passthrough: true }) res: Response): Promise<AdminAuthAnswer> {
-    const { answer, created, who } = await this.auth.handle(body, { requestId: request.requestId, clientIp: request.clientIp });
+    const { answer, created, who } = await this.auth.handle(body, { requestId: request.requestId, clientIp: request.clientIp, userAgent: request.userAgent });
     if (who) request.identify(who);
     if (created) res.status(201);
     return answer;

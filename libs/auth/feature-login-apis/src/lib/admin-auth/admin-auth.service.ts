@@ -208,7 +208,14 @@ export class AdminAuthService {
     amr: string[] = amrOf(),
   ): Promise<AdminAuthAnswer> {
     const sessionCap = request.rememberMe === true ? undefined : (application.record?.settings.sessionTimeout ?? FIRST_PARTY_SESSION_SECONDS);
-    const login = await this.completion.startSession(claims, { clientId: application.clientId, scope: DIRECT_LOGIN_SCOPE, amr, maxSessionSeconds: sessionCap }, context);
+    const device = request.deviceInfo && { deviceType: request.deviceInfo.device, browser: request.deviceInfo.browser, os: request.deviceInfo.os };
+    // The session at session-service gets the declared device, remember-me, and the application's maxSessions.
+    const applicationPolicy = application.record && { maxSessions: Math.min(1000, application.record.settings.maxSessions) };
+    const login = await this.completion.startSession(
+      claims,
+      { clientId: application.clientId, scope: DIRECT_LOGIN_SCOPE, amr, maxSessionSeconds: sessionCap, device, rememberMe: request.rememberMe === true, applicationPolicy, clientName: application.record?.name },
+      context,
+    );
     await recordSignIn(this.dataSource.manager, { tenantId: claims.tenant_id, clientId: application.clientId, userId: claims.user_id });
     return {
       success: true,

@@ -114,7 +114,7 @@ export class WebauthnController {
       'another user than the options named, or a signature counter that did not increase (a possibly cloned authenticator); 403 for a disabled account.',
   })
   async assertionResult(@Headers('webauthn-challenge') challenge: string | undefined, @Body() body: AssertionResponseRequest, @CurrentRequest() request: RequestMeta): Promise<LoginResponse> {
-    const { response, claims, clientId } = await this.signIn.result(challenge, body, { requestId: request.requestId });
+    const { response, claims, clientId } = await this.signIn.result(challenge, body, { requestId: request.requestId, clientIp: request.clientIp, userAgent: request.userAgent });
     request.identify({ tenantId: claims.tenant_id, userId: claims.user_id, clientId });
     return response;
   }
