@@ -24,11 +24,14 @@ export class SessionSettings {
   @Max(31_536_000)
   SESSION_REMEMBER_ME_LIFETIME_SECONDS: number = 2_592_000;
 
-  /** Active sessions one user may hold in a tenant; the oldest is revoked beyond it. */
+  /**
+   * Active sessions one user may hold in a tenant; the oldest is revoked beyond it. A safety bound by
+   * default (service accounts and load tests log in often); tenants and applications set real limits.
+   */
   @IsInt()
   @Min(1)
-  @Max(1000)
-  SESSION_MAX_PER_USER: number = 50;
+  @Max(10_000)
+  SESSION_MAX_PER_USER: number = 1000;
 
   /** How far back the revocation feed reaches: the longest access-token lifetime (24 h) plus clock tolerance. */
   @IsInt()
