@@ -1,6 +1,6 @@
 import { DistributedSuite, eventually, startDistributedSuite, startTestPostgres, TestKafka, TestPostgres } from '@sigma/shared/testing';
 import { strFromU8, unzipSync } from 'fflate';
-import { Kafka, logLevel, Producer } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -67,7 +67,6 @@ describe('privacy: exports and erasure through the gateway', () => {
   let db: DataSource;
   let gateway: string;
   let mailDir: string;
-  let producer: Producer;
   let operator: string;
   let tenantId: string;
 
@@ -165,12 +164,9 @@ describe('privacy: exports and erasure through the gateway', () => {
     await db.initialize();
     tenantId = String((await rows("SELECT id FROM directory.tenants WHERE slug = 'default'"))[0]['id']);
     operator = await login('admin@sigma-iam.local');
-    producer = new Kafka({ clientId: 'e2e-privacy', brokers: [kafka.brokers], logLevel: logLevel.NOTHING }).producer();
-    await producer.connect();
   });
 
   afterAll(async () => {
-    await producer?.disconnect();
     await db?.destroy();
     await suite?.stop();
     await kafka?.destroy();
@@ -421,8 +417,15 @@ describe('privacy: exports and erasure through the gateway', () => {
       const processed = async (): Promise<number> =>
         count(`SELECT (SELECT count(*) FROM auth.processed_events) + (SELECT count(*) FROM privacy.processed_events) AS n`);
       const before = await processed();
-      for (const copy of [envelope, envelope, { ...envelope, id: randomUUID() }]) {
-        await producer.send({ topic: 'user.deleted', messages: [{ key: target.id, value: JSON.stringify(copy) }] });
+      // A producer of its own, connected now: the broker was restarted by an earlier test.
+      const producer = new Kafka({ clientId: 'e2e-privacy-replay', brokers: [kafka.brokers], logLevel: logLevel.NOTHING }).producer();
+      await producer.connect();
+      try {
+        for (const copy of [envelope, envelope, { ...envelope, id: randomUUID() }]) {
+          await producer.send({ topic: 'user.deleted', messages: [{ key: target.id, value: JSON.stringify(copy) }] });
+        }
+      } finally {
+        await producer.disconnect();
       }
       // The fresh-id copy is applied once by each consumer (auth-server, privacy-worker); the same-id ones are skipped.
       await eventually(async () => ((await processed()) >= before + 2 ? true : undefined), 30000, 250);
