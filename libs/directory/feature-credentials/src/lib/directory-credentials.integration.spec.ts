@@ -397,6 +397,62 @@ describe('internal credential API and MFA enrolment on real PostgreSQL', () => {
     });
   });
 
+  describe('federated login', () => {
+    const federated = (body: Record<string, unknown>) =>
+      post(DIRECTORY_INTERNAL_ROUTES.federatedLogin, { tenant_id: defaultTenant, issuer: 'https://idp.example', provider: 'acme', email_verified: true, link_by_email: false, allow_signup: true, ...body });
+
+    it('creates one user for concurrent first sign-ins of an identity, then signs the same user in (user.created once)', async () => {
+      const subject = randomUUID();
+      const email = `fed-${subject}@example.test`;
+      const answers = await Promise.all([1, 2, 3].map(() => federated({ subject, email, first_name: 'Fed', last_name: 'Erated' })));
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+      const ids = new Set(answers.map((a) => (a.body['user'] as { user_id: string }).user_id));
+      expect(ids.size).toBe(1);
+      expect(answers.map((a) => a.body['outcome']).sort()).toEqual(['created', 'existing', 'existing']);
+      const [id] = [...ids];
+      expect(answers[0].body['user']).toMatchObject({ email, email_verified: true, first_name: 'Fed', roles: ['user'], last_login: expect.any(String) });
+      const events: Array<{ n: number }> = await dataSource.query("SELECT count(*)::int AS n FROM directory.outbox_events WHERE topic = 'user.created' AND key = $1", [id]);
+      expect(events[0].n).toBe(1);
+      // The same subject at another issuer is another identity.
+      const elsewhere = await federated({ subject, issuer: 'https://other-idp.example', email: `other-${subject}@example.test` });
+      expect((elsewhere.body['user'] as { user_id: string }).user_id).not.toBe(id);
+    });
+
+    it('links by email only when allowed and verified; otherwise 409 and nothing linked', async () => {
+      const owner = await createUser();
+      expect((await federated({ subject: randomUUID(), email: owner.email })).status).toBe(409);
+      expect((await federated({ subject: randomUUID(), email: owner.email, link_by_email: true, email_verified: false })).status).toBe(409);
+      const linked = await federated({ subject: 'linked-subject', email: owner.email.toUpperCase(), link_by_email: true });
+      expect(linked.status).toBe(200);
+      expect(linked.body).toMatchObject({ outcome: 'linked', user: { user_id: owner.id } });
+      const links: Array<{ n: number }> = await dataSource.query('SELECT count(*)::int AS n FROM directory.external_identities WHERE user_id = $1', [owner.id]);
+      expect(links[0].n).toBe(1);
+    });
+
+    it('refuses sign-up when disabled (403), disabled accounts (403), identities without email (400) and unknown tenants (404)', async () => {
+      expect((await federated({ subject: randomUUID(), email: `nobody-${randomUUID()}@example.test`, allow_signup: false })).status).toBe(403);
+      expect((await federated({ subject: randomUUID() })).status).toBe(400);
+      const subject = randomUUID();
+      const created = await federated({ subject, email: `gone-${subject}@example.test` });
+      await dataSource.query('UPDATE directory.users SET is_active = false WHERE id = $1', [(created.body['user'] as { user_id: string }).user_id]);
+      expect((await federated({ subject })).status).toBe(403);
+      expect((await federated({ subject: randomUUID(), email: 'x@example.test', tenant_id: randomUUID() })).status).toBe(404);
+      expect((await federated({ subject: '', email: 'x@example.test' })).status).toBe(400);
+      expect((await federated({ subject: 'x', email: 'x@example.test', issuer: 'not a url' })).status).toBe(400);
+    });
+
+    it('keeps identities per tenant', async () => {
+      const other = await createTenant();
+      await dataSource.transaction((manager) => new DirectoryBootstrapRepository(manager).ensureSystemRoles(other));
+      const subject = randomUUID();
+      const here = await federated({ subject, email: `t-${subject}@example.test` });
+      const there = await federated({ subject, email: `t-${subject}@example.test`, tenant_id: other });
+      expect([here.status, there.status]).toEqual([200, 200]);
+      expect(there.body).toMatchObject({ outcome: 'created', user: { tenant_id: other } });
+      expect((there.body['user'] as { user_id: string }).user_id).not.toBe((here.body['user'] as { user_id: string }).user_id);
+    });
+  });
+
   describe('MFA enrolment (seed 004)', () => {
     async function call(method: string, path: string, token?: string): Promise<{ status: number; body: Record<string, unknown> }> {
       const response = await fetch(`${baseUrl}${path}`, { method, headers: token ? { authorization: `Bearer ${token}` } : {} });
