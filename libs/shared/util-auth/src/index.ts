@@ -5,3 +5,5 @@ export { AccessTokenVerifier } from './lib/access-token-verifier';
 export type { AccessTokenVerifierOptions, Caller } from './lib/access-token-verifier';
 export { AccessTokenModule, Authenticated, BearerAuthGuard, bearerTokenOf, callerOf, CurrentCaller } from './lib/bearer-auth.guard';
 export { isPermission, PERMISSION_PATTERN, permits, permitsAll } from './lib/permissions';
+export { accessTokenHash, DPOP_ALGORITHMS, verifyDpopProof } from './lib/dpop-proof';
+export type { DpopProofExpectations, VerifiedDpopProof } from './lib/dpop-proof';

@@ -1,6 +1,9 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { SwaggerModule } from '@nestjs/swagger';
-import { ServiceDefinition } from '@sigma/shared/feature-service-host';
+import { EnforcementMiddleware, EnforcementModule, EnforcementSettings } from '@sigma/gateway/feature-enforcement';
+import { InMemoryEventBus } from '@sigma/shared/data-access-events';
+import { HostContext, ServiceDefinition } from '@sigma/shared/feature-service-host';
+import { EventSettings } from '@sigma/shared/util-config';
 import { GatewayController } from './gateway.controller';
 import { GatewaySettings, trustProxyOf } from './gateway.settings';
 import { GATEWAY_SETTINGS } from './gateway.tokens';
@@ -10,22 +13,35 @@ import { ServiceDirectory } from './service-directory';
 
 @Module({})
 class AdminGatewayModule implements NestModule {
-  static with(settings: GatewaySettings): DynamicModule {
+  static with(settings: GatewaySettings, enforcement: EnforcementSettings, events: EventSettings, bus?: InMemoryEventBus): DynamicModule {
     return {
       module: AdminGatewayModule,
+      imports: [
+        EnforcementModule.with({
+          settings: enforcement,
+          events,
+          bus,
+          authServerUrl: settings.AUTH_SERVER_URL,
+          directoryUrl: settings.USER_DIRECTORY_URL,
+          sessionServiceUrl: settings.SESSION_SERVICE_URL,
+        }),
+      ],
       controllers: [GatewayController],
       providers: [{ provide: GATEWAY_SETTINGS, useValue: settings }, ServiceDirectory, OpenApiAggregator, ProxyMiddleware],
     };
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(ProxyMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+    consumer.apply(EnforcementMiddleware, ProxyMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 }
 
-const settings = { gateway: GatewaySettings };
+const settings = { gateway: GatewaySettings, enforcement: EnforcementSettings, events: EventSettings };
 
-/** The public edge: routes every family to its service, and serves health, metrics and the API description. */
+/**
+ * The public edge: checks tokens, revocations, rate limits and CORS (feature-enforcement), routes
+ * every family to its service, and serves health, metrics and the API description.
+ */
 export const adminGateway: ServiceDefinition<typeof settings> = {
   name: 'admin-gateway',
   defaultPort: 8080,
@@ -35,7 +51,7 @@ export const adminGateway: ServiceDefinition<typeof settings> = {
     title: 'Sigma IAM API',
     description: 'The public REST API of Sigma IAM: every route family of the seed documents, served through the gateway.',
   },
-  rootModule: (config) => AdminGatewayModule.with(config.gateway),
+  rootModule: (config, host: HostContext) => AdminGatewayModule.with(config.gateway, config.enforcement, config.events, host.bus),
   configure: (app, openApi) => {
     // Only the proxies TRUST_PROXY names may tell the client address; the services trust the gateway's (ADR 0020).
     app.set('trust proxy', trustProxyOf(app.get<GatewaySettings>(GATEWAY_SETTINGS).TRUST_PROXY));

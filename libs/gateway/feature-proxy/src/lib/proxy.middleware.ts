@@ -1,4 +1,5 @@
 import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
+import { bufferedBodyOf } from '@sigma/gateway/feature-enforcement';
 import { DomainError, ErrorKind } from '@sigma/shared/util-errors';
 import { LOGGER, Logger, sendFamilyError, setRouteLabel } from '@sigma/shared/util-http';
 import type { NextFunction, Request, Response } from 'express';
@@ -83,6 +84,9 @@ export class ProxyMiddleware implements NestMiddleware {
     res.on('close', () => {
       if (!res.writableFinished) upstream.destroy();
     });
-    req.pipe(upstream);
+    // A login body the enforcement read for its rate-limit key goes on as it came.
+    const buffered = bufferedBodyOf(req);
+    if (buffered) upstream.end(buffered);
+    else req.pipe(upstream);
   }
 }

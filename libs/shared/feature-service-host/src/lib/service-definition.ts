@@ -2,9 +2,16 @@ import type { DynamicModule, Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { ConfigShape, LoadedConfig } from '@sigma/shared/util-config';
+import type { InMemoryEventBus } from '@sigma/shared/data-access-events';
 import type { MixedList } from 'typeorm';
 
 export type ServiceName = 'admin-gateway' | 'auth-server' | 'user-directory' | 'session-service' | 'privacy-worker';
+
+/** What the host hands a service beyond its settings. */
+export interface HostContext {
+  /** The process-wide event bus of the embedded mode, for services that consume without a database (the gateway). */
+  bus?: InMemoryEventBus;
+}
 
 /** What a service contributes to the host: its name, data, settings and root feature module. */
 export interface ServiceDefinition<S extends ConfigShape = ConfigShape> {
@@ -24,7 +31,7 @@ export interface ServiceDefinition<S extends ConfigShape = ConfigShape> {
    */
   edge: boolean;
   openApi: { title: string; description: string };
-  rootModule(config: LoadedConfig<S>): Type | DynamicModule;
+  rootModule(config: LoadedConfig<S>, host: HostContext): Type | DynamicModule;
   /** Last touches on the application before it listens (the gateway's API explorer). */
   configure?(app: NestExpressApplication, openApi: OpenAPIObject): void;
 }

@@ -103,7 +103,7 @@ export async function startService<S extends ConfigShape>(definition: ServiceDef
       }),
     );
   }
-  imports.push(definition.rootModule(config));
+  imports.push(definition.rootModule(config, { bus: options.bus }));
 
   @Module({ imports })
   class ServiceModule {}

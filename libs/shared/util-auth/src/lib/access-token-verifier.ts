@@ -14,6 +14,7 @@ export interface Caller {
   roles: string[];
   permissions: string[];
   expiresAt: Date;
+  issuedAt: Date;
   /** The DPoP key thumbprint a bound token carries. */
   jkt?: string;
 }
@@ -149,6 +150,7 @@ function callerOf(claims: AccessTokenClaims): Caller {
     roles: stringList(claims.roles),
     permissions: stringList(claims.permissions),
     expiresAt: new Date(claims.exp * 1000),
+    issuedAt: new Date(claims.iat * 1000),
     jkt: typeof claims.cnf?.jkt === 'string' ? claims.cnf.jkt : undefined,
   };
 }
