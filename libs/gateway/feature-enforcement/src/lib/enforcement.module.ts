@@ -8,7 +8,6 @@ import Redis from 'ioredis';
 import { AllowedOrigins } from './allowed-origins';
 import { DenyList } from './deny-list';
 import { EdgeConfigClient } from './edge-config.client';
-import { EnforcementMiddleware } from './enforcement.middleware';
 import { EnforcementSettings } from './enforcement.settings';
 import { EVENT_TRANSPORT, SESSION_SERVICE_URL } from './enforcement.tokens';
 import { RateLimiter } from './rate-limiter';
@@ -72,9 +71,9 @@ export class EnforcementModule {
         { provide: SESSION_SERVICE_URL, useValue: options.sessionServiceUrl },
         { provide: EVENT_TRANSPORT, useFactory: (logger: Logger) => createEventTransport(options.events, logger, options.bus), inject: [LOGGER] },
         RevocationListener,
-        EnforcementMiddleware,
       ],
-      exports: [EnforcementMiddleware],
+      // EnforcementMiddleware is applied (and so instantiated) by the gateway module, from these.
+      exports: [TokenEnforcer, RateLimiter, EdgeConfigClient, AllowedOrigins],
     };
   }
 }

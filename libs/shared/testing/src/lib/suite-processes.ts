@@ -135,6 +135,9 @@ export async function startDistributedSuite(databaseUrl: string, brokers: string
     LOG_LEVEL: 'warn',
     OUTBOX_POLL_INTERVAL_MS: '100',
     BCRYPT_COST: '10',
+    // API.md's rate limits scaled up: suites send far more than a client would; the gateway's own
+    // suite sets 1 to test the real limits.
+    RATE_LIMIT_FACTOR: '1000',
     SECRETS_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     ...extraEnv,
   };
