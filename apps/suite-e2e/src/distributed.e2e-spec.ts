@@ -9,6 +9,8 @@ import { DataSource } from 'typeorm';
 
 jest.setTimeout(180000);
 
+const ADMIN_PASSWORD = 'e2e-bootstrap-password-1';
+
 interface Health {
   status: string;
   checks: Record<string, string>;
@@ -56,11 +58,15 @@ describe('distributed suite over real PostgreSQL and Kafka', () => {
   let db: Client;
   let gateway: string;
   let tenantId: string;
+  let auth: Record<string, string>;
 
   beforeAll(async () => {
     [postgres, kafka] = await Promise.all([startTestPostgres(), TestKafka.start()]);
-    suite = await startDistributedSuite(postgres.url, kafka.brokers);
+    suite = await startDistributedSuite(postgres.url, kafka.brokers, { IAM_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD });
     gateway = suite.gateway.url;
+    const login = await fetch(`${gateway}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin@sigma-iam.local', password: ADMIN_PASSWORD }) });
+    // The gateway checks access tokens on protected routes before they reach a service (ADR 0016).
+    auth = { authorization: `Bearer ${(await readJson<{ access_token: string }>(login)).access_token}` };
     db = new Client({ connectionString: postgres.url });
     await db.connect();
     tenantId = (await db.query("SELECT id FROM directory.tenants WHERE slug = 'default'")).rows[0].id;
@@ -96,7 +102,7 @@ describe('distributed suite over real PostgreSQL and Kafka', () => {
     });
 
     it('serves Prometheus metrics, the merged OpenAPI document and the API explorer', async () => {
-      await fetch(`${gateway}/identity/v2/sessions/active`);
+      await fetch(`${gateway}/identity/v2/sessions/active`, { headers: auth });
       const metrics = await (await fetch(`${gateway}/metrics`)).text();
       expect(metrics).toContain('http_requests_total{');
       expect(metrics).toContain('service="admin-gateway"');
@@ -122,12 +128,13 @@ describe('distributed suite over real PostgreSQL and Kafka', () => {
         expect(await rawStatus(gateway, path)).toBe(400);
       }
       expect(await rawStatus(gateway, '/api/v1//users')).toBe(404);
-      const own = await fetch(`${gateway}/health/ready`);
-      expect(await readJson<Health>(own)).toEqual({ status: 'up', checks: {} });
+      // The gateway's own readiness: its event consumer and the revocation feed of session-service.
+      const own = await readJson<Health>(await fetch(`${gateway}/health/ready`));
+      expect(own.checks).toEqual({ events: 'up', 'revocation-feed': expect.stringMatching(/^(up|down)$/) });
     });
 
     it('keeps the caller X-Request-ID through the gateway and the service, and answers in the family body', async () => {
-      const answer = await fetch(`${gateway}/identity/v2/sessions/unknown`, { headers: { 'X-Request-ID': 'e2e-trace-42' } });
+      const answer = await fetch(`${gateway}/identity/v2/sessions/unknown`, { headers: { ...auth, 'X-Request-ID': 'e2e-trace-42' } });
       expect(answer.status).toBe(404);
       expect(answer.headers.get('x-request-id')).toBe('e2e-trace-42');
       expect(await readJson<OAuthError>(answer)).toEqual({ error: 'not_found', error_description: 'The requested resource does not exist' });
@@ -135,13 +142,13 @@ describe('distributed suite over real PostgreSQL and Kafka', () => {
     });
 
     it('refuses malformed bodies with the family error, never a 500', async () => {
-      const sigma = await fetch(`${gateway}/api/v1/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":' });
+      const sigma = await fetch(`${gateway}/api/v1/users`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"email":' });
       expect(sigma.status).toBe(400);
       expect((await readJson<SigmaError>(sigma)).error).toMatchObject({ code: 'VALIDATION_ERROR', request_id: expect.any(String) });
-      const admin = await fetch(`${gateway}/api/admin/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[' });
+      const admin = await fetch(`${gateway}/api/admin/users`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '[' });
       expect(admin.status).toBe(400);
       expect(await readJson<object>(admin)).toMatchObject({ success: false, code: 'VALIDATION_ERROR' });
-      const tooLarge = await fetch(`${gateway}/api/v1/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ x: 'y'.repeat(200_000) }) });
+      const tooLarge = await fetch(`${gateway}/api/v1/users`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ x: 'y'.repeat(200_000) }) });
       expect(tooLarge.status).toBe(413);
       expect((await readJson<SigmaError>(tooLarge)).error.code).toBe('PAYLOAD_TOO_LARGE');
     });
@@ -150,11 +157,11 @@ describe('distributed suite over real PostgreSQL and Kafka', () => {
       const sessions = suite.services['session-service'];
       expect(await sessions.stop()).toBe(0);
       try {
-        const oauth = await fetch(`${gateway}/identity/v2/sessions/active`);
+        const oauth = await fetch(`${gateway}/identity/v2/sessions/active`, { headers: auth });
         expect(oauth.status).toBe(503);
         expect(oauth.headers.get('retry-after')).toBe('5');
         expect((await readJson<OAuthError>(oauth)).error).toBe('temporarily_unavailable');
-        const admin = await fetch(`${gateway}/api/admin/identity/sessions`);
+        const admin = await fetch(`${gateway}/api/admin/identity/sessions`, { headers: auth });
         expect(admin.status).toBe(503);
         expect(await readJson<object>(admin)).toMatchObject({ success: false, code: 'SERVICE_UNAVAILABLE' });
         const health = await fetch(`${gateway}/health`);

@@ -1,7 +1,7 @@
 import { AppProcess, DistributedSuite, eventually, freePort, readJson, startDistributedSuite, startTestPostgres, TestKafka, TestPostgres, TestRedis } from '@sigma/shared/testing';
 import { ACCESS_TOKEN_TYPE, accessTokenHash, API_AUDIENCE, issuerOf } from '@sigma/shared/util-auth';
 import { SecretBox } from '@sigma/shared/util-crypto';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importPKCS8, JWK, SignJWT } from 'jose';
+import { calculateJwkThumbprint, CryptoKey, exportJWK, generateKeyPair, importPKCS8, JWK, SignJWT } from 'jose';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 

@@ -8,7 +8,7 @@ import { GatewayController } from './gateway.controller';
 import { GatewaySettings, trustProxyOf } from './gateway.settings';
 import { GATEWAY_SETTINGS } from './gateway.tokens';
 import { OpenApiAggregator } from './openapi-aggregator';
-import { ProxyMiddleware } from './proxy.middleware';
+import { labelRoute, ProxyMiddleware } from './proxy.middleware';
 import { ServiceDirectory } from './service-directory';
 
 @Module({})
@@ -32,7 +32,7 @@ class AdminGatewayModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(EnforcementMiddleware, ProxyMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+    consumer.apply(labelRoute, EnforcementMiddleware, ProxyMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 }
 

@@ -12,6 +12,16 @@ import { isSafePath, routeOf, UpstreamService, upstreamUrls } from './upstream-r
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ECONNRESET']);
 
 /**
+ * Labels a routed request with its prefix (a low-cardinality metrics label) before anything may
+ * answer it, the gateway's enforcement included.
+ */
+export function labelRoute(req: Request, res: Response, next: NextFunction): void {
+  const route = routeOf(req.path);
+  if (route) setRouteLabel(res, `${route.prefix}/*`);
+  next();
+}
+
+/**
  * Streams each request of a route family to the service that owns it and the answer back,
  * without buffering bodies. Hop-by-hop headers are dropped both ways; X-Request-ID and
  * X-Forwarded-* are set. A service that refuses connections is 503, one that is too slow 504, any
@@ -33,7 +43,6 @@ export class ProxyMiddleware implements NestMiddleware {
   use(req: Request, res: Response, next: NextFunction): void {
     const route = routeOf(req.path);
     if (!route) return next();
-    setRouteLabel(res, `${route.prefix}/*`);
     if (!isSafePath(req.originalUrl.split('?')[0])) {
       return sendFamilyError(req, res, new DomainError(ErrorKind.VALIDATION, 'The request path is not acceptable'), this.logger);
     }
