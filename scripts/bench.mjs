@@ -2,7 +2,6 @@
 // benchmark in its own marked section (rewritten on every run, other sections kept).
 //
 // Sections: startup, directory-users (scripts/bench-directory.mjs), login (scripts/bench-login.mjs), oauth
-// (scripts/bench-oauth.mjs), privacy (scripts/bench-privacy.mjs). `npm run bench -- <section>...`
 // runs only the named ones.
 //
 // startup: the embedded mode (`npm start` without the build step) from process start to a 200
@@ -18,6 +17,7 @@ import { benchDirectoryUsers } from './bench-directory.mjs';
 import { benchLogin } from './bench-login.mjs';
 import { benchOAuth } from './bench-oauth.mjs';
 import { benchPrivacy } from './bench-privacy.mjs';
+import { benchGateway } from './bench-gateway.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WARM_RUNS = 5;
@@ -114,3 +114,4 @@ if (wanted('directory-users')) writeSection('directory-users', 'User list and se
 if (wanted('login')) writeSection('login', 'Password logins per second against the hash-bound ceiling', await benchLogin(root));
 if (wanted('oauth')) writeSection('oauth', 'OAuth token endpoint: client_credentials against node-oidc-provider, introspection, refresh rotation', await benchOAuth(root));
 if (wanted('privacy')) writeSection('privacy', 'Privacy: export and erasure of a user with 1,000 sessions and 1,000 sign-in records', await benchPrivacy(root));
+if (wanted('gateway')) writeSection('gateway', 'Gateway: overhead, token-check throughput, revocation propagation', await benchGateway(root));

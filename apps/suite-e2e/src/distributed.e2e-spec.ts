@@ -64,9 +64,13 @@ describe('distributed suite over real PostgreSQL and Kafka', () => {
     [postgres, kafka] = await Promise.all([startTestPostgres(), TestKafka.start()]);
     suite = await startDistributedSuite(postgres.url, kafka.brokers, { IAM_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD });
     gateway = suite.gateway.url;
-    const login = await fetch(`${gateway}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin@sigma-iam.local', password: ADMIN_PASSWORD }) });
     // The gateway checks access tokens on protected routes before they reach a service (ADR 0016).
-    auth = { authorization: `Bearer ${(await readJson<{ access_token: string }>(login)).access_token}` };
+    // The first login may outlast UPSTREAM_TIMEOUT_MS on a busy machine (the tenant's key is created).
+    const tokens = await eventually(async () => {
+      const login = await fetch(`${gateway}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin@sigma-iam.local', password: ADMIN_PASSWORD }) });
+      return login.status === 200 ? readJson<{ access_token: string }>(login) : undefined;
+    }, 60000, 500);
+    auth = { authorization: `Bearer ${tokens.access_token}` };
     db = new Client({ connectionString: postgres.url });
     await db.connect();
     tenantId = (await db.query("SELECT id FROM directory.tenants WHERE slug = 'default'")).rows[0].id;

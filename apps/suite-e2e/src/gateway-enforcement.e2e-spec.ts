@@ -61,7 +61,11 @@ describe('gateway enforcement over real PostgreSQL, Kafka and Redis', () => {
     db = new Client({ connectionString: postgres.url });
     await db.connect();
     tenantId = (await db.query("SELECT id FROM directory.tenants WHERE slug = 'default'")).rows[0].id;
-    adminTokens = await login(ADMIN_EMAIL, ADMIN_PASSWORD);
+    // The first login may outlast UPSTREAM_TIMEOUT_MS on a busy machine (the tenant's key is created).
+    adminTokens = await eventually(async () => {
+      const answer = await fetch(`${gateway}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: ADMIN_EMAIL, password: ADMIN_PASSWORD }) });
+      return answer.status === 200 ? readJson<Tokens>(answer) : undefined;
+    }, 60000, 500);
     // The tenant's real private key (the test knows SECRETS_ENCRYPTION_KEY), to sign tokens auth-server would not.
     const row = (await db.query('SELECT kid, private_key_sealed FROM auth.signing_keys WHERE tenant_id = $1 AND retired_at IS NULL ORDER BY activated_at DESC LIMIT 1', [tenantId])).rows[0];
     const pkcs8 = SecretBox.fromEncodedKey(ENCRYPTION_KEY).open(row.private_key_sealed, `signing-key:${tenantId}:${row.kid}`).toString('utf8');
@@ -324,6 +328,24 @@ describe('gateway enforcement over real PostgreSQL, Kafka and Redis', () => {
       expect(allowed.headers.get('access-control-allow-headers')).toContain('DPoP');
       const other = await preflight('https://evil.example');
       expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    });
+
+    it("admits the origins of registered applications (allowed origins and redirect URIs), read from auth-server's registry", async () => {
+      const created = await fetch(`${gateway}/api/v1/applications`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${adminTokens.access_token}` },
+        body: JSON.stringify({ client_name: 'CORS app', client_type: 'public', redirect_uris: ['https://spa.example.test/callback'], allowed_origins: ['https://other-spa.example.test'], allowed_grant_types: ['authorization_code'] }),
+      });
+      expect(created.status).toBe(201);
+      const list = await readJson<{ origins: string[] }>(await fetch(`${suite.services['auth-server'].url}/internal/v1/allowed-origins`));
+      expect(list.origins).toEqual(expect.arrayContaining(['https://spa.example.test', 'https://other-spa.example.test']));
+      // The second replica has not looked the origins up yet: its first lookup reads the registry.
+      for (const origin of ['https://spa.example.test', 'https://other-spa.example.test']) {
+        const answer = await fetch(`${second.url}/api/v1/users?limit=1`, { headers: { origin, authorization: `Bearer ${adminTokens.access_token}` } });
+        expect(answer.status).toBe(200);
+        expect(answer.headers.get('access-control-allow-origin')).toBe(origin);
+        expect(answer.headers.get('vary')).toContain('Origin');
+      }
     });
 
     it('counts its decisions in Prometheus metrics', async () => {

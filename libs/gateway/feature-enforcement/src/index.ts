@@ -5,6 +5,4 @@ export { EnforcementMiddleware } from './lib/enforcement.middleware';
 export { EnforcementModule } from './lib/enforcement.module';
 export type { EnforcementModuleOptions } from './lib/enforcement.module';
 export { EnforcementSettings } from './lib/enforcement.settings';
-export { ALLOWED_ORIGINS_PATH } from './lib/allowed-origins';
-export type { AllowedOriginsResponse } from './lib/allowed-origins';
 export { VerifiedTokenCache } from './lib/verified-token-cache';

@@ -37,3 +37,5 @@ export {
   TouchSessionRequest,
 } from './lib/session-internal-api';
 export type { InternalRevocationReason, RevocationEntry, RevocationFeedResponse, SessionState, SessionStatusResponse } from './lib/session-internal-api';
+export { AUTH_INTERNAL_ROUTES } from './lib/auth-internal-api';
+export type { AllowedOriginsResponse } from './lib/auth-internal-api';

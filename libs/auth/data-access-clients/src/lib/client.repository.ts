@@ -157,6 +157,25 @@ export class ClientRepository {
     return rows.map(toRecord);
   }
 
+  /**
+   * Every browser origin an active application of any tenant registered: its allowed origins and
+   * the origins of its redirect URIs (http and https only), for the gateway's CORS check.
+   */
+  async allowedOrigins(limit: number): Promise<string[]> {
+    const rows: Array<{ origin: string }> = await this.manager.query(
+      `SELECT DISTINCT origin FROM (
+         SELECT unnest(allowed_origins) AS origin FROM auth.clients WHERE status = 'active'
+         UNION
+         SELECT substring(uri FROM '^(https?://[^/?#]+)') FROM auth.clients, unnest(redirect_uris) AS uri WHERE status = 'active'
+       ) origins
+       WHERE origin IS NOT NULL
+       ORDER BY origin
+       LIMIT $1`,
+      [limit],
+    );
+    return rows.map((row) => row.origin);
+  }
+
   /** The client a public client_id names, within `tenantId` when given (client ids are unique across tenants). */
   async findByClientId(clientId: string, tenantId?: string): Promise<ClientRecord | undefined> {
     const rows: ClientRow[] = await this.manager.query(`SELECT ${COLUMNS} FROM auth.clients WHERE client_id = $1 AND ($2::uuid IS NULL OR tenant_id = $2::uuid)`, [

@@ -3,6 +3,7 @@ import { DirectoryApiKeyClient } from '@sigma/auth/data-access-clients';
 import { AdminApplicationsController } from './admin-applications.controller';
 import { ApplicationsController } from './applications.controller';
 import { ClientRegistry } from './client-registry.service';
+import { InternalAllowedOriginsController } from './internal-allowed-origins.controller';
 import { TenantApiKeyGuard } from './tenant-api-key.guard';
 import { TenantClientsController } from './tenant-clients.controller';
 
@@ -24,7 +25,7 @@ export class AuthClientsModule {
     return {
       module: AuthClientsModule,
       global: true,
-      controllers: [ApplicationsController, AdminApplicationsController, TenantClientsController],
+      controllers: [ApplicationsController, AdminApplicationsController, TenantClientsController, InternalAllowedOriginsController],
       providers: [
         ClientRegistry,
         TenantApiKeyGuard,

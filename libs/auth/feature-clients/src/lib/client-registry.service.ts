@@ -3,6 +3,9 @@ import { ClientFilter, ClientRecord, ClientRepository, ClientStatistics } from '
 import { DomainError, ErrorKind } from '@sigma/shared/util-errors';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
+
+/** More origins than any deployment registers; bounds the answer the gateway caches. */
+const MAX_ALLOWED_ORIGINS = 50_000;
 import { authenticateClient, PresentedClientAuthentication } from './client-authentication';
 import { buildClientRegistration, ClientRegistrationInput, RegistrationFieldNames } from './client-registration';
 
@@ -28,6 +31,11 @@ const DERIVED_SLUG_ATTEMPTS = 5;
 @Injectable()
 export class ClientRegistry {
   constructor(private readonly dataSource: DataSource) {}
+
+  /** The origins CORS admits at the gateway (AUTH_INTERNAL_ROUTES.allowedOrigins). */
+  async allowedOrigins(): Promise<string[]> {
+    return new ClientRepository(this.dataSource.manager).allowedOrigins(MAX_ALLOWED_ORIGINS);
+  }
 
   /**
    * Validates and stores a client. An explicit slug already used in the tenant is CONFLICT; a

@@ -1,9 +1,4 @@
-/** auth-server's internal list of the origins its applications registered (allowed origins, redirect URI origins). */
-export const ALLOWED_ORIGINS_PATH = '/internal/v1/allowed-origins';
-
-export interface AllowedOriginsResponse {
-  origins: string[];
-}
+import { AllowedOriginsResponse, AUTH_INTERNAL_ROUTES } from '@sigma/shared/contracts-internal';
 
 /**
  * The origins CORS admits: the configured ones plus every application's, fetched from auth-server
@@ -36,7 +31,7 @@ export class AllowedOrigins {
   private refresh(): Promise<void> {
     this.refreshing ??= (async () => {
       try {
-        const answer = await this.fetchImpl(`${this.authServerUrl}${ALLOWED_ORIGINS_PATH}`, { signal: AbortSignal.timeout(2000) });
+        const answer = await this.fetchImpl(`${this.authServerUrl}${AUTH_INTERNAL_ROUTES.allowedOrigins}`, { signal: AbortSignal.timeout(2000) });
         if (answer.ok) {
           const body = (await answer.json()) as AllowedOriginsResponse;
           this.known = new Set(Array.isArray(body.origins) ? body.origins.filter((o) => typeof o === 'string') : []);

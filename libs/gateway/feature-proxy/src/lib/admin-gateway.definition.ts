@@ -8,7 +8,7 @@ import { GatewayController } from './gateway.controller';
 import { GatewaySettings, trustProxyOf } from './gateway.settings';
 import { GATEWAY_SETTINGS } from './gateway.tokens';
 import { OpenApiAggregator } from './openapi-aggregator';
-import { labelRoute, ProxyMiddleware } from './proxy.middleware';
+import { ProxyMiddleware, RouteScreenMiddleware } from './proxy.middleware';
 import { ServiceDirectory } from './service-directory';
 
 @Module({})
@@ -27,12 +27,12 @@ class AdminGatewayModule implements NestModule {
         }),
       ],
       controllers: [GatewayController],
-      providers: [{ provide: GATEWAY_SETTINGS, useValue: settings }, ServiceDirectory, OpenApiAggregator, ProxyMiddleware],
+      providers: [{ provide: GATEWAY_SETTINGS, useValue: settings }, ServiceDirectory, OpenApiAggregator, RouteScreenMiddleware, ProxyMiddleware],
     };
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(labelRoute, EnforcementMiddleware, ProxyMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+    consumer.apply(RouteScreenMiddleware, EnforcementMiddleware, ProxyMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 }
 

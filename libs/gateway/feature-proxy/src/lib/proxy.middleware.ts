@@ -12,13 +12,22 @@ import { isSafePath, routeOf, UpstreamService, upstreamUrls } from './upstream-r
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ECONNRESET']);
 
 /**
- * Labels a routed request with its prefix (a low-cardinality metrics label) before anything may
- * answer it, the gateway's enforcement included.
+ * Runs first for every routed request, before the gateway's enforcement: labels it with its prefix
+ * (a low-cardinality metrics label) and refuses unsafe spellings of a path with 400.
  */
-export function labelRoute(req: Request, res: Response, next: NextFunction): void {
-  const route = routeOf(req.path);
-  if (route) setRouteLabel(res, `${route.prefix}/*`);
-  next();
+@Injectable()
+export class RouteScreenMiddleware implements NestMiddleware {
+  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+
+  use(req: Request, res: Response, next: NextFunction): void {
+    const route = routeOf(req.path);
+    if (!route) return next();
+    setRouteLabel(res, `${route.prefix}/*`);
+    if (!isSafePath(req.originalUrl.split('?')[0])) {
+      return sendFamilyError(req, res, new DomainError(ErrorKind.VALIDATION, 'The request path is not acceptable'), this.logger);
+    }
+    next();
+  }
 }
 
 /**
