@@ -1,24 +1,10 @@
+import { RevocationEntry, RevocationFeedResponse, SESSION_INTERNAL_ROUTES } from '@sigma/shared/contracts-internal';
 import type { Revocation } from './deny-list';
-
-/** session-service's revocation feed (SESSION_INTERNAL_ROUTES.revocations in contracts-internal). */
-export const REVOCATION_FEED_PATH = '/internal/v1/revocations';
-
-interface FeedEntry {
-  kind: 'session' | 'subject';
-  user_id: string;
-  session_id: string | null;
-  revoked_at: string;
-}
-
-interface FeedPage {
-  revocations: FeedEntry[];
-  next_cursor: string | null;
-}
 
 /** Thrown while session-service does not serve the feed (not deployed yet, or an older version). */
 export class FeedUnavailable extends Error {}
 
-function revocationOf(entry: FeedEntry): Revocation | undefined {
+function revocationOf(entry: RevocationEntry): Revocation | undefined {
   const revokedAt = Date.parse(entry.revoked_at);
   if (Number.isNaN(revokedAt)) return undefined;
   if (entry.kind === 'session' && entry.session_id) return { kind: 'session', sessionId: entry.session_id, revokedAt };
@@ -31,7 +17,7 @@ export async function readRevocationFeed(sessionServiceUrl: string, fetchImpl: t
   const revocations: Revocation[] = [];
   let cursor: string | null = null;
   do {
-    const url = new URL(REVOCATION_FEED_PATH, sessionServiceUrl);
+    const url = new URL(SESSION_INTERNAL_ROUTES.revocations, sessionServiceUrl);
     url.searchParams.set('limit', '5000');
     if (cursor) url.searchParams.set('cursor', cursor);
     let answer: Response;
@@ -44,7 +30,7 @@ export async function readRevocationFeed(sessionServiceUrl: string, fetchImpl: t
       await answer.body?.cancel();
       throw new FeedUnavailable(`session-service answered ${answer.status}`);
     }
-    const page = (await answer.json()) as FeedPage;
+    const page = (await answer.json()) as RevocationFeedResponse;
     for (const entry of page.revocations ?? []) {
       const revocation = revocationOf(entry);
       if (revocation) revocations.push(revocation);
