@@ -19,7 +19,7 @@ describe('RevocationListener', () => {
   beforeEach(async () => {
     bus = new InMemoryEventBus();
     feedAnswers = [];
-    server = createServer((req, res) => {
+    server = createServer((_req, res) => {
       const next = feedAnswers.shift() ?? { status: 404 };
       res.writeHead(next.status, { 'content-type': 'application/json' }).end(JSON.stringify(next.body ?? {}));
     });
