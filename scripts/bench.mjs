@@ -2,7 +2,8 @@
 // benchmark in its own marked section (rewritten on every run, other sections kept).
 //
 // Sections: startup, directory-users (scripts/bench-directory.mjs), login (scripts/bench-login.mjs), oauth
-// runs only the named ones.
+// (scripts/bench-oauth.mjs), privacy (scripts/bench-privacy.mjs), gateway (scripts/bench-gateway.mjs).
+// `npm run bench -- <section>...` runs only the named ones.
 //
 // startup: the embedded mode (`npm start` without the build step) from process start to a 200
 // from the gateway's /health; cold = a new data folder (the database cluster is created), warm =
