@@ -77,7 +77,7 @@ export class TokenEnforcer {
     } else if (presented.scheme === 'DPoP') {
       throw new TokenRejected('dpop_unbound_token', 'DPoP', ErrorKind.INVALID_TOKEN, 'the access token is not DPoP-bound; present it with the Bearer scheme', 'invalid_token');
     }
-    const revoked = this.denyList.reasonToRefuse({ sessionId: caller.sessionId, userId: caller.userId, issuedAt: Math.floor(caller.issuedAt.getTime() / 1000) });
+    const revoked = this.denyList.reasonToRefuse({ sessionId: caller.sessionId, userId: caller.userId, issuedAt: Math.floor((caller.issuedAt?.getTime() ?? 0) / 1000) });
     if (revoked) throw new TokenRejected(revoked, presented.scheme, ErrorKind.INVALID_TOKEN, 'the access token has been revoked', 'invalid_token');
     return caller;
   }

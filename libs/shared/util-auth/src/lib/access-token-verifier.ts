@@ -14,7 +14,8 @@ export interface Caller {
   roles: string[];
   permissions: string[];
   expiresAt: Date;
-  issuedAt: Date;
+  /** When the token was issued (`iat`); always set by the verifier. */
+  issuedAt?: Date;
   /** The DPoP key thumbprint a bound token carries. */
   jkt?: string;
 }
