@@ -1,6 +1,8 @@
 /** A validated authorization request (RFC 6749 §4.1.1, RFC 7636, OIDC Core §3.1.2.1), as stored while the user signs in. */
 export interface AuthorizationRequest {
   clientId: string;
+  /** `code`, or `token` (implicit, only for clients registered with allow_implicit); absent means code. */
+  responseType?: 'code' | 'token';
   redirectUri: string;
   /** Space-separated granted-to-be scope values. */
   scope: string;

@@ -13,7 +13,8 @@ import {
 } from '@sigma/auth/data-access-authorize';
 import { amrOf, SecondFactor } from '@sigma/auth/domain';
 import { ClientRecord, ClientRegistry, FAPI2_AUTHORIZATION_CODE_TTL_SECONDS, recordSignIn } from '@sigma/auth/feature-clients';
-import { AUTH_TOKENS_OPTIONS, AuthTokensOptions, CLOCK, Clock } from '@sigma/auth/feature-tokens';
+import { OAuthTokenMinter } from '@sigma/auth/feature-oauth';
+import { AUTH_TOKENS_OPTIONS, AuthTokensOptions, CLOCK, Clock, LoginSessionService, TenantLookupService } from '@sigma/auth/feature-tokens';
 import type { IdentityClaims } from '@sigma/shared/contracts-internal';
 import { isUuid, issuerOf } from '@sigma/shared/util-auth';
 import { hashToken, randomToken } from '@sigma/shared/util-crypto';
@@ -30,7 +31,7 @@ import {
   PENDING_MAX_FAILURES,
 } from './authorize.options';
 import { AuthorizationError } from './protocol/authorization-error';
-import { AuthorizationParams, authorizationRequestOf, authorizationResponseUrl, redirectUriOf } from './protocol/authorization-request';
+import { AuthorizationParams, authorizationRequestOf, authorizationResponseUrl, fragmentResponseUrl, redirectUriOf } from './protocol/authorization-request';
 
 /** Where the browser goes next. */
 export type FlowStep =
@@ -63,6 +64,9 @@ export class AuthorizationFlowService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clients: ClientRegistry,
+    private readonly tenants: TenantLookupService,
+    private readonly sessions: LoginSessionService,
+    private readonly minter: OAuthTokenMinter,
     @Inject(AUTH_TOKENS_OPTIONS) private readonly tokens: AuthTokensOptions,
     @Inject(AUTHORIZE_OPTIONS) private readonly options: AuthorizeOptions,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -96,7 +100,7 @@ export class AuthorizationFlowService {
     } catch (error) {
       if (!(error instanceof AuthorizationError)) throw error;
       if (!error.redirectable || redirectUri === undefined) return errorPage(error.error, error.description);
-      return this.errorRedirect(client.tenantId, redirectUri, params['state'], error);
+      return this.errorRedirect(client.tenantId, redirectUri, params['state'], error, params['response_type'] === 'token' && client.allowImplicit);
     }
 
     const handle = randomToken();
@@ -252,6 +256,7 @@ export class AuthorizationFlowService {
   }
 
   private async issueCode(handle: string, client: ClientRecord, request: AuthorizationRequest, session: BrowserSession): Promise<FlowStep> {
+    if (request.responseType === 'token') return this.issueImplicit(handle, client, request, session);
     const now = this.clock();
     const code = randomToken();
     const lifetime = client.fapi2 ? FAPI2_AUTHORIZATION_CODE_TTL_SECONDS : AUTHORIZATION_CODE_SECONDS;
@@ -284,13 +289,45 @@ export class AuthorizationFlowService {
 
   private async finishWithError(handle: string, client: ClientRecord, request: AuthorizationRequest, error: string, description: string): Promise<FlowStep> {
     await new PendingAuthorizationRepository(this.dataSource.manager).complete(hashToken(handle), this.clock());
-    return this.errorRedirect(client.tenantId, request.redirectUri, request.state, AuthorizationError.redirect(error, description));
+    return this.errorRedirect(client.tenantId, request.redirectUri, request.state, AuthorizationError.redirect(error, description), request.responseType === 'token');
   }
 
-  private errorRedirect(tenantId: string, redirectUri: string, state: string | undefined, error: AuthorizationError): FlowStep {
+  private errorRedirect(tenantId: string, redirectUri: string, state: string | undefined, error: AuthorizationError, fragment = false): FlowStep {
+    const params = { error: error.error, error_description: error.description, state, iss: this.issuerOf(tenantId) };
+    return { step: 'redirect', location: fragment ? fragmentResponseUrl(redirectUri, params) : authorizationResponseUrl(redirectUri, params) };
+  }
+
+  /**
+   * An implicit response (RFC 6749 §4.2.2) for a client registered for it: an access token (no
+   * refresh token, no ID token) of a new login session, in the fragment with state and iss.
+   */
+  private async issueImplicit(handle: string, client: ClientRecord, request: AuthorizationRequest, session: BrowserSession): Promise<FlowStep> {
+    if (!(await new PendingAuthorizationRepository(this.dataSource.manager).complete(hashToken(handle), this.clock()))) {
+      return errorPage('invalid_request', 'this authorization request was completed or expired; start again from the application');
+    }
+    const tenant = await this.tenants.resolve(client.tenantId);
+    const { user: claims } = await this.tokens.directory.userClaims(session.userId, session.tenantId);
+    const started = await this.sessions.start({
+      tenantId: tenant.id,
+      userId: session.userId,
+      clientId: client.clientId,
+      scope: request.scope,
+      amr: session.amr,
+      authTime: session.authTime,
+      refreshLifetimeSeconds: client.tokenLifetimes.refreshToken ?? tenant.token_lifetimes.refresh_token,
+    });
+    await new BrowserSessionRepository(this.dataSource.manager).recordLogin(session.id, started.grant.sessionId);
+    const tokens = await this.minter.forUser({ tenant, client, claims, grant: started.grant, idToken: false });
     return {
       step: 'redirect',
-      location: authorizationResponseUrl(redirectUri, { error: error.error, error_description: error.description, state, iss: this.issuerOf(tenantId) }),
+      location: fragmentResponseUrl(request.redirectUri, {
+        access_token: tokens.access_token,
+        token_type: tokens.token_type,
+        expires_in: String(tokens.expires_in),
+        scope: tokens.scope,
+        state: request.state,
+        iss: this.issuerOf(client.tenantId),
+      }),
     };
   }
 

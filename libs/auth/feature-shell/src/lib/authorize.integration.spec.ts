@@ -240,6 +240,16 @@ describe('authorization endpoint and pages', () => {
     }
   });
 
+  it('answers an implicit request of a client registered for it with an access token in the fragment, with state and iss', async () => {
+    const client = await register({ allow_implicit: true, allowed_grant_types: ['implicit'], first_party: true });
+    const jar = new CookieJar();
+    const result = await signIn(jar, authorizePath({ response_type: 'token', client_id: client.client_id, redirect_uri: CALLBACK, scope: 'openid', state: 'imp' }));
+    expect(result.search).toBe('');
+    const fragment = new URLSearchParams(result.hash.slice(1));
+    expect(Object.fromEntries(fragment)).toMatchObject({ token_type: 'Bearer', state: 'imp', iss: issuerOf(PUBLIC_URL, directory.defaultTenant.id), access_token: expect.any(String) });
+    expect(fragment.get('refresh_token')).toBeNull();
+  });
+
   it('treats a client of another tenant as unknown (error page, no redirect)', async () => {
     const client = await register();
     const other = directory.addTenant('other');

@@ -47,15 +47,18 @@ export function redirectUriOf(client: ClientRecord, requested: string | undefine
 export function authorizationRequestOf(client: ClientRecord, redirectUri: string, params: AuthorizationParams, pushed: boolean): AuthorizationRequest {
   const responseType = params['response_type'];
   if (responseType === undefined) throw AuthorizationError.redirect('invalid_request', 'response_type is required');
-  if (responseType !== 'code') {
+  // Implicit (response_type=token) only for clients registered for it (allow_implicit and the implicit grant); never with PAR or FAPI 2.0.
+  const implicitAllowed = client.allowImplicit && client.allowedGrantTypes.includes('implicit') && !client.fapi2 && !pushed;
+  if (responseType !== 'code' && !(responseType === 'token' && implicitAllowed)) {
     const implicit = IMPLICIT_RESPONSE_TYPES.includes(responseType);
     const reason = implicit && !client.allowImplicit ? 'implicit responses are not allowed for this client (RFC 9700 §2.1.2)' : `response_type ${responseType} is not supported; use code`;
     throw AuthorizationError.redirect('unsupported_response_type', reason);
   }
-  if (!client.allowedGrantTypes.includes('authorization_code')) throw AuthorizationError.redirect('unauthorized_client', 'the client may not use the authorization code grant');
+  if (responseType === 'code' && !client.allowedGrantTypes.includes('authorization_code')) throw AuthorizationError.redirect('unauthorized_client', 'the client may not use the authorization code grant');
   if (params['request'] !== undefined) throw AuthorizationError.redirect('request_not_supported', 'request objects are not supported; use PAR');
   const responseMode = params['response_mode'];
-  if (responseMode !== undefined && responseMode !== 'query') throw AuthorizationError.redirect('invalid_request', 'response_mode must be query');
+  const expectedMode = responseType === 'token' ? 'fragment' : 'query';
+  if (responseMode !== undefined && responseMode !== expectedMode) throw AuthorizationError.redirect('invalid_request', `response_mode must be ${expectedMode}`);
 
   const scopes = params['scope'] === undefined ? [...client.allowedScopes] : params['scope'].split(' ').filter((s) => s.length > 0);
   const unknown = scopes.filter((scope) => !client.allowedScopes.includes(scope));
@@ -64,7 +67,9 @@ export function authorizationRequestOf(client: ClientRecord, redirectUri: string
 
   const challenge = params['code_challenge'];
   const method = params['code_challenge_method'] ?? (challenge === undefined ? undefined : 'plain');
-  if (challenge === undefined) {
+  if (responseType === 'token') {
+    if (challenge !== undefined) throw AuthorizationError.redirect('invalid_request', 'PKCE does not apply to implicit responses');
+  } else if (challenge === undefined) {
     if (method !== undefined) throw AuthorizationError.redirect('invalid_request', 'code_challenge_method without code_challenge');
     if (client.requirePkce || client.clientType === 'public' || client.fapi2) throw AuthorizationError.redirect('invalid_request', 'code_challenge is required (PKCE, RFC 7636)');
   } else {
@@ -87,6 +92,7 @@ export function authorizationRequestOf(client: ClientRecord, redirectUri: string
 
   return {
     clientId: client.clientId,
+    responseType: responseType === 'token' ? 'token' : 'code',
     redirectUri,
     scope: scopes.join(' '),
     state: params['state'],
@@ -104,5 +110,14 @@ export function authorizationRequestOf(client: ClientRecord, redirectUri: string
 export function authorizationResponseUrl(redirectUri: string, params: Record<string, string | undefined>): string {
   const url = new URL(redirectUri);
   for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.append(name, value);
+  return url.toString();
+}
+
+/** The redirect URI with an implicit response in its fragment (RFC 6749 §4.2.2): tokens never reach a server's logs through the query. */
+export function fragmentResponseUrl(redirectUri: string, params: Record<string, string | undefined>): string {
+  const url = new URL(redirectUri);
+  const fragment = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) fragment.append(name, value);
+  url.hash = fragment.toString();
   return url.toString();
 }

@@ -116,6 +116,7 @@ describe('authorization requests', () => {
     const request = authorizationRequestOf(client(), CALLBACK, { ...base, state: 's', nonce: 'n', prompt: 'consent', max_age: '60' }, false);
     expect(request).toEqual({
       clientId: 'client',
+      responseType: 'code',
       redirectUri: CALLBACK,
       scope: 'openid profile email',
       state: 's',
@@ -147,6 +148,14 @@ describe('authorization requests', () => {
   ])('refuses %s as a redirectable %s', (_name, overrides, params, error) => {
     const refused = refusal(() => authorizationRequestOf(client(overrides), CALLBACK, authorizationParamsOf({ ...base, ...params }), false));
     expect(refused).toMatchObject({ error, redirectable: true });
+  });
+
+  it('accepts response_type=token only from clients registered for implicit, without PKCE, never pushed', () => {
+    const implicit = client({ allowImplicit: true, allowedGrantTypes: ['implicit'] });
+    expect(authorizationRequestOf(implicit, CALLBACK, { response_type: 'token', scope: 'openid' }, false)).toMatchObject({ responseType: 'token', codeChallenge: undefined });
+    expect(refusal(() => authorizationRequestOf(implicit, CALLBACK, { response_type: 'token', code_challenge: CHALLENGE, code_challenge_method: 'S256' }, false)).error).toBe('invalid_request');
+    expect(refusal(() => authorizationRequestOf(implicit, CALLBACK, { response_type: 'token' }, true)).error).toBe('unsupported_response_type');
+    expect(refusal(() => authorizationRequestOf(client({ allowImplicit: true }), CALLBACK, { response_type: 'token' }, false)).error).toBe('unsupported_response_type');
   });
 
   it('accepts plain PKCE only for clients that allow it', () => {
