@@ -103,7 +103,7 @@ describe('OAuth browser flows through the gateway', () => {
     if (page.url().includes('/oauth/login')) {
       await page.getByLabel('Email or username').fill(ADMIN_EMAIL);
       await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await page.waitForURL((url) => !url.pathname.startsWith('/oauth/login'));
     }
     if (page.url().includes('/oauth/consent')) {
@@ -254,7 +254,7 @@ describe('OAuth browser flows through the gateway', () => {
       if (page.url().includes('/oauth/login')) {
         await page.getByLabel('Email or username').fill(ADMIN_EMAIL);
         await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.getByRole('button', { name: 'Sign in', exact: true }).click();
         await page.waitForURL((url) => url.pathname.startsWith('/oauth/consent'));
       }
       expect(await page.content()).toContain(device.user_code);
