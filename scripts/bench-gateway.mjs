@@ -14,7 +14,7 @@ import { execFile, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -173,7 +173,10 @@ export async function benchGateway(root) {
     const mark = (ok) => (ok ? '' : ' ⚠');
     const propagationP99 = percentile(latencies, 99);
     const rate = (value) => Math.round(value).toLocaleString('en-US');
+    const load = loadavg().map((l) => l.toFixed(1)).join(', ');
     return [
+      `Machine load average (1, 5, 15 min) at the end of the run: ${load}; the machine is shared, so the numbers carry its load.`,
+      '',
       `**Gateway overhead**: GET /api/v1/me with the admin's bearer token, ${REQUESTS} requests per side after 200 warm-up,`,
       'one at a time over a kept-alive connection, gateway and direct requests interleaved. Target: p50 overhead < 1 ms.',
       '',
