@@ -53,7 +53,7 @@ interface Subject {
   token: string;
 }
 
-const ANSWERING = ['auth-server', 'privacy-worker', 'user-directory'];
+const ANSWERING = ['auth-server', 'privacy-worker', 'session-service', 'user-directory'];
 
 /**
  * Data subject access exports and erasure end to end: the five apps as processes over real
@@ -180,7 +180,9 @@ describe('privacy: exports and erasure through the gateway', () => {
       const job = await requestExport(me.token, { user_id: me.id, tenant_id: tenantId, format: 'json', include_services: ['identity', 'profile', 'analytics'] });
       expect(job).toMatchObject({ job_id: expect.any(String), status: 'processing', created_at: expect.any(String), estimated_completion: expect.any(String) });
       expect(Date.parse(job.estimated_completion)).toBeGreaterThan(Date.parse(job.created_at));
-      expect(job.services.sort()).toEqual(ANSWERING);
+      // identity and profile select the directory and auth-server; the worker is always asked.
+      const asked = ANSWERING.filter((service) => service !== 'session-service');
+      expect(job.services.sort()).toEqual(asked);
       expect(job.not_held).toEqual(['analytics']);
 
       const done = await finished(me.token, job.job_id);
@@ -195,7 +197,7 @@ describe('privacy: exports and erasure through the gateway', () => {
       expect(file.headers.get('content-disposition')).toContain(`sigma-iam-export-${job.job_id}.json`);
       const { export: manifest, data } = file.body;
       expect(manifest).toMatchObject({ job_id: job.job_id, user_id: me.id, tenant_id: tenantId, not_held: ['analytics'] });
-      expect(Object.keys(data).sort()).toEqual(ANSWERING);
+      expect(Object.keys(data).sort()).toEqual(asked);
       expect(data['user-directory']['profile']).toEqual([expect.objectContaining({ id: me.id, email: me.email, last_name: 'export' })]);
       expect(data['user-directory']['credentials']).toEqual([expect.objectContaining({ type: 'password' })]);
       expect(data['user-directory']['roles']).toEqual([expect.objectContaining({ slug: 'user' })]);
@@ -238,7 +240,11 @@ describe('privacy: exports and erasure through the gateway', () => {
       expect(file.status).toBe(200);
       expect(file.headers.get('content-type')).toBe('application/zip');
       const entries = unzipSync(new Uint8Array(file.raw));
-      expect(Object.keys(entries)).toEqual(expect.arrayContaining(['manifest.json', 'user-directory/profile.csv', 'auth-server/refresh_token_families.csv', 'privacy-worker/export_requests.csv']));
+      expect(Object.keys(entries)).toEqual(
+        expect.arrayContaining(['manifest.json', 'user-directory/profile.csv', 'auth-server/refresh_token_families.csv', 'session-service/sessions.csv', 'privacy-worker/export_requests.csv']),
+      );
+      // The subject's login made a session-service session; it is in the export with its device.
+      expect(strFromU8(entries['session-service/sessions.csv']).split('\r\n').length).toBeGreaterThan(2);
       const profile = strFromU8(entries['user-directory/profile.csv']).split('\r\n');
       expect(profile[0].split(',')).toEqual(expect.arrayContaining(['id', 'email', 'first_name']));
       expect(profile[1]).toContain(me.email);
@@ -298,7 +304,7 @@ describe('privacy: exports and erasure through the gateway', () => {
         jobId = (await requestExport(me.token, { user_id: me.id, tenant_id: tenantId })).job_id;
         const waiting = await eventually(async () => {
           const answer = await call<ExportJob>('GET', `/privacy/export/${jobId}`, { token: me.token });
-          return answer.body.progress.services_answered === 2 ? answer.body : undefined;
+          return answer.body.progress.services_answered === 3 ? answer.body : undefined;
         }, 60000, 250);
         expect(waiting.progress.services.find((s) => s.service === 'auth-server')?.status).toBe('waiting');
       } finally {
@@ -396,7 +402,7 @@ describe('privacy: exports and erasure through the gateway', () => {
         requestId = accepted.body.request_id;
         const partial = await eventually(async () => {
           const answer = await call<ErasureStatus>('GET', `/privacy/data/${requestId}`, { token: operator });
-          return answer.body.services.filter((s) => s.status === 'acknowledged').length === 2 ? answer.body : undefined;
+          return answer.body.services.filter((s) => s.status === 'acknowledged').length === 3 ? answer.body : undefined;
         }, 60000, 250);
         expect(partial.status).toBe('processing');
         expect(partial.services.find((s) => s.service === 'auth-server')?.status).toBe('pending');
@@ -431,7 +437,7 @@ describe('privacy: exports and erasure through the gateway', () => {
       await eventually(async () => ((await processed()) >= before + 2 ? true : undefined), 30000, 250);
       const again = await call<ErasureStatus>('GET', `/privacy/data/${accepted.body.request_id}`, { token: operator });
       expect(again.body).toEqual(receipt);
-      expect(await count(`SELECT count(*)::int AS n FROM privacy.erasure_acknowledgements WHERE request_id = $1`, [accepted.body.request_id])).toBe(3);
+      expect(await count(`SELECT count(*)::int AS n FROM privacy.erasure_acknowledgements WHERE request_id = $1`, [accepted.body.request_id])).toBe(4);
       expect(await count(`SELECT count(*)::int AS n FROM privacy.data_subjects WHERE user_id = $1 AND erased_at IS NOT NULL`, [target.id])).toBe(1);
     });
   });

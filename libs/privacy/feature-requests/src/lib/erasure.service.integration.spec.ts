@@ -79,7 +79,7 @@ describe('ErasureService on real PostgreSQL', () => {
     expect(JSON.stringify(stored)).not.toContain(code);
 
     const view = await service.request(me, { user_id: me.userId, tenant_id: tenantId, verification_code: code, reason: 'mine' });
-    expect(view).toMatchObject({ status: 'processing', verified_by: 'code', services: [{ status: 'pending' }, { status: 'pending' }, { status: 'pending' }] });
+    expect(view).toMatchObject({ status: 'processing', verified_by: 'code', services: [{ status: 'pending' }, { status: 'pending' }, { status: 'pending' }, { status: 'pending' }] });
     const [event] = await db.query(`SELECT envelope FROM privacy.outbox_events WHERE topic = 'erasure.requested' AND key = $1`, [me.userId]);
     expect(event.envelope.data).toEqual({ request_id: view.request_id, user_id: me.userId });
     // A second request while the first runs joins it (the code was spent; an admin asks).
@@ -87,7 +87,7 @@ describe('ErasureService on real PostgreSQL', () => {
     expect(again.request_id).toBe(view.request_id);
     await expect(service.request(me, { user_id: me.userId, tenant_id: tenantId, verification_code: code })).rejects.toMatchObject({ oauthError: 'invalid_grant' });
 
-    for (const name of ['user-directory', 'auth-server', 'privacy-worker']) {
+    for (const name of ['user-directory', 'auth-server', 'session-service', 'privacy-worker']) {
       await db.transaction((m) => new ErasureRequestsRepository(m).acknowledge(view.request_id, name, new Date().toISOString()));
     }
     const receipt = await service.status(me, view.request_id);

@@ -38,15 +38,14 @@ describe('export artifacts', () => {
 
 describe('services an export asks', () => {
   it('asks every answering service when nothing is named, always including the worker', () => {
-    expect(servicesFor(undefined)).toEqual(['user-directory', 'auth-server', 'privacy-worker']);
-    expect(servicesFor([])).toEqual(['user-directory', 'auth-server', 'privacy-worker']);
+    expect(servicesFor(undefined)).toEqual(['user-directory', 'auth-server', 'session-service', 'privacy-worker']);
+    expect(servicesFor([])).toEqual(['user-directory', 'auth-server', 'session-service', 'privacy-worker']);
   });
 
   it("maps seed 001's categories and ignores names nothing is held for", () => {
     expect(servicesFor(['identity', 'profile', 'analytics'])).toEqual(['user-directory', 'auth-server', 'privacy-worker']);
     expect(servicesFor(['profile'])).toEqual(['user-directory', 'privacy-worker']);
     expect(servicesFor(['analytics'])).toEqual(['privacy-worker']);
-    // session-service does not answer yet.
-    expect(servicesFor(['sessions'])).toEqual(['privacy-worker']);
+    expect(servicesFor(['sessions'])).toEqual(['session-service', 'privacy-worker']);
   });
 });

@@ -104,7 +104,7 @@ describe('ExportService on real PostgreSQL', () => {
     await db.query(`UPDATE privacy.export_jobs SET deadline = now() - interval '1 second' WHERE id = $1`, [job.job_id]);
     await service.sweep();
     const failed = await service.status(caller, job.job_id);
-    expect(failed).toMatchObject({ status: 'failed', error: 'no answer before the deadline from: auth-server, privacy-worker' });
+    expect(failed).toMatchObject({ status: 'failed', error: 'no answer before the deadline from: auth-server, privacy-worker, session-service' });
     await expect(service.download(caller, job.job_id)).rejects.toMatchObject({ kind: 'CONFLICT' });
     expect((await outbox('export.completed', job.job_id)).map((e) => e['data'])).toEqual([{ job_id: job.job_id, user_id: userId, status: 'failed' }]);
     expect(await db.query('SELECT count(*)::int AS n FROM privacy.export_parts WHERE job_id = $1', [job.job_id])).toEqual([{ n: 0 }]);

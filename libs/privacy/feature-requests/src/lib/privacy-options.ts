@@ -14,11 +14,8 @@ export interface PrivacyOptions {
   sweepIntervalMs: number;
 }
 
-/**
- * The services that answer privacy events today. session-service joins once its sessions and its
- * export and erasure consumers exist (issue 6); until then it is not waited for.
- */
-export const ANSWERING_SERVICES: readonly PrivacyService[] = PRIVACY_SERVICES.filter((service) => service !== 'session-service');
+/** The services that answer privacy events: every data-owning service. */
+export const ANSWERING_SERVICES: readonly PrivacyService[] = PRIVACY_SERVICES;
 
 /**
  * What the `include_services` names of seed 001 select. Any name we hold no data for (seed 001's

@@ -7,6 +7,7 @@ import { SessionHousekeepingService } from './session-housekeeping.service';
 import { SessionLifecycleService } from './session-lifecycle.service';
 import { SESSION_CLOCK, SESSION_OPTIONS, SessionOptions } from './session.options';
 import { SessionQueryService } from './session-query.service';
+import { PrivacyExportConsumer } from './privacy-export.consumer';
 import { UserDeletedConsumer } from './user-deleted.consumer';
 
 /** Sessions: the internal API, seed 001 and 002 routes, the user.deleted consumer and housekeeping. */
@@ -23,6 +24,7 @@ export class SessionsModule {
         SessionQueryService,
         RevocationFeedService,
         UserDeletedConsumer,
+        PrivacyExportConsumer,
         SessionHousekeepingService,
       ],
     };
