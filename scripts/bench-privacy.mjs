@@ -1,5 +1,5 @@
 // The privacy section of `npm run bench`: time from request to completion of a data subject
-// export and of an erasure, for a user with 1,000 login sessions and 1,000 sign-in records, in the
+// export and of an erasure, for a user with 1,000 sessions and 1,000 sign-in records, in the
 // distributed topology (the five built apps as processes, a throw-away PostgreSQL from
 // deploy/local/postgres.mjs, a single-node Kafka from deploy/local/kafka.sh), through the gateway.
 //
@@ -89,6 +89,14 @@ async function seededUser(gateway, token, db, tenantId, rows) {
       `INSERT INTO auth.client_sign_ins (tenant_id, client_id, user_id, signed_in_at) SELECT $1, 'sigma-iam', $2, now() - (i || ' minutes')::interval FROM generate_series(1, $3) AS i`,
       [tenantId, userId, rows],
     );
+    await db.query(
+      `INSERT INTO session.sessions (id, tenant_id, user_id, client_id, client_name, device_type, browser, os, user_agent, ip_address, amr,
+                                     created_at, last_activity_at, expires_at, idle_timeout_seconds)
+       SELECT gen_random_uuid(), $1, $2, 'sigma-iam', 'Sigma IAM', 'desktop', 'Firefox', 'Linux', 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0',
+              '192.0.2.' || (i % 250 + 1), '{pwd}', now() - (i || ' minutes')::interval, now() - (i || ' seconds')::interval, now() + interval '1 day', 1800
+         FROM generate_series(1, $3) AS i`,
+      [tenantId, userId, rows],
+    );
   }
   return userId;
 }
@@ -112,7 +120,10 @@ async function measure(gateway, token, db, tenantId, rows) {
     const request = await call(gateway, 'DELETE', '/privacy/data', token, { user_id: userId, tenant_id: tenantId, reason: 'benchmark' });
     if (request.status !== 202) throw new Error(`erasure answered ${request.status}`);
     erasures.push(await timeUntil(gateway, token, `/privacy/data/${request.body.request_id}`, (b) => b.status === 'completed', erasing));
-    const left = await db.query('SELECT (SELECT count(*) FROM auth.refresh_token_families WHERE user_id = $1) + (SELECT count(*) FROM auth.client_sign_ins WHERE user_id = $1) AS n', [userId]);
+    const left = await db.query(
+      'SELECT (SELECT count(*) FROM auth.refresh_token_families WHERE user_id = $1) + (SELECT count(*) FROM auth.client_sign_ins WHERE user_id = $1) + (SELECT count(*) FROM session.sessions WHERE user_id = $1) AS n',
+      [userId],
+    );
     if (Number(left.rows[0].n) !== 0) throw new Error('the erasure left rows behind');
   }
   return { exports, erasures, exportBytes, parts };
@@ -179,14 +190,14 @@ export async function benchPrivacy(root) {
       '| user holds | export (ms) | export size | parts | erasure (ms) |',
       '|---|---|---|---|---|',
       `| profile only | ${ms(empty.exports)} | ${kib(empty.exportBytes)} | ${empty.parts} | ${ms(empty.erasures)} |`,
-      `| ${ROWS.toLocaleString('en-US')} login sessions + ${ROWS.toLocaleString('en-US')} sign-in records | ${ms(loaded.exports)} | ${kib(loaded.exportBytes)} | ${loaded.parts} | ${ms(loaded.erasures)} |`,
+      `| ${ROWS.toLocaleString('en-US')} sessions (session-service) + ${ROWS.toLocaleString('en-US')} refresh-token families + ${ROWS.toLocaleString('en-US')} sign-in records | ${ms(loaded.exports)} | ${kib(loaded.exportBytes)} | ${loaded.parts} | ${ms(loaded.erasures)} |`,
       '',
-      'What the rows are, honestly: session-service holds no sessions yet (issue 6 is not in main), and the suite keeps no',
-      "audit log, so neither can be filled. The user's 1,000 \"sessions\" are auth-server's login sessions (refresh-token",
-      'families with one refresh token each, what the login APIs create today) and the 1,000 "audit entries" are its',
-      'per-client sign-in records. An export waits for user-directory, auth-server and privacy-worker; an erasure for their',
-      'three acknowledgements (the directory deletes the user and announces `user.deleted`; auth-server deletes the',
-      'families, tokens and sign-ins). Each slice is gzipped and encrypted to the job key (ADR 18) before it crosses Kafka.',
+      'What the rows are: 1,000 session-service sessions (with device, address and times), and, since the suite keeps no',
+      'audit log, 1,000 of auth-server\'s per-client sign-in records stand in for the "audit entries"; auth-server also holds',
+      '1,000 refresh-token families (one token each) for the user. An export waits for the four services\' slices; an',
+      'erasure for their four acknowledgements (the directory deletes the user and announces `user.deleted`; auth-server',
+      'deletes families, tokens and sign-ins; session-service revokes then purges the sessions). Each slice is gzipped and',
+      'encrypted to the job key (ADR 18) before it crosses Kafka.',
     ].join('\n');
   } finally {
     await db?.end().catch(() => undefined);
