@@ -6,6 +6,7 @@ import nx from '@nx/eslint-plugin';
  *  - type: app -> feature, util; feature -> feature, data-access, domain, contracts, util;
  *          data-access -> data-access, domain, contracts, util; domain -> util; contracts -> util;
  *          util -> util; testing -> anything but apps. Any lib's specs may use testing libs.
+ *  - sdk: the client SDKs (published to npm) use nothing of the suite; only their specs may use testing libs.
  */
 const scopes = ['auth', 'directory', 'session', 'privacy', 'gateway'];
 
@@ -30,7 +31,8 @@ export default [
               onlyDependOnLibsWithTags: [`scope:${scope}`, 'scope:shared'],
             })),
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:suite', onlyDependOnLibsWithTags: ['scope:shared', ...scopes.map((s) => `scope:${s}`)] },
+            { sourceTag: 'scope:sdk', onlyDependOnLibsWithTags: ['scope:sdk', 'type:testing'] },
+            { sourceTag: 'scope:suite', onlyDependOnLibsWithTags: ['scope:shared', 'scope:sdk', ...scopes.map((s) => `scope:${s}`)] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:util'] },
             {
               sourceTag: 'type:feature',
@@ -56,6 +58,12 @@ export default [
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
+  },
+  {
+    // The SDKs run in applications: their code (not their specs) never imports the suite's test libs.
+    files: ['libs/sdk/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['@sigma/shared/*', '@sigma/auth/*', '@sigma/directory/*', '@sigma/session/*', '@sigma/privacy/*', '@sigma/gateway/*'], message: 'SDKs depend on nothing of the suite at runtime.' }] }] },
   },
   {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/testing/**/*.ts', 'scripts/**/*'],

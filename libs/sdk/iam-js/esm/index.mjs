@@ -1,0 +1,5 @@
+// ES module entry: re-exports the CommonJS build, so `import` and `require` share one SigmaIAM
+// class and one token cache (no dual-package hazard).
+import sdk from '../index.js';
+
+export const { IAMError, iamErrorOf, generateCodeChallenge, generateCodeVerifier, generateState, SigmaIAM, MemoryTokenStorage } = sdk;

@@ -1,0 +1,113 @@
+import { IAMError, iamErrorOf } from './iam-error';
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+export interface TransportOptions {
+  baseUrl: string;
+  /** Per attempt, in milliseconds. */
+  timeoutMs: number;
+  /** How many times an idempotent request is tried again after a network error, timeout, 429, 502, 503 or 504. */
+  retries: number;
+  /** The first backoff; each further retry doubles it (full jitter). */
+  retryDelayMs: number;
+  /** No wait is longer; a 429 whose Retry-After is longer is not retried. */
+  maxRetryDelayMs: number;
+  fetch: FetchLike;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'HEAD' | 'OPTIONS' | 'PUT' | 'DELETE' | 'POST' | 'PATCH';
+  path: string;
+  query?: Record<string, string | undefined>;
+  json?: unknown;
+  form?: Record<string, string | undefined>;
+  headers?: Record<string, string>;
+}
+
+/** RFC 9110 §9.2.2: repeating these has the effect of sending them once, so a retry is safe. */
+const IDEMPOTENT = new Set<HttpRequest['method']>(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+
+function defined(values: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+/**
+ * fetch with what every SDK call needs: the base URL, a timeout per attempt, the suite's error
+ * bodies turned into IAMError, and retries with exponential backoff for idempotent methods only (a
+ * POST that timed out may have been applied; sending it again could log in twice or create two
+ * applications).
+ */
+export class HttpTransport {
+  constructor(private readonly options: TransportOptions) {}
+
+  urlOf(path: string, query: Record<string, string | undefined> = {}): string {
+    const url = new URL(path.replace(/^\/+/, ''), this.options.baseUrl.endsWith('/') ? this.options.baseUrl : `${this.options.baseUrl}/`);
+    for (const [name, value] of Object.entries(defined(query))) url.searchParams.set(name, value);
+    return url.href;
+  }
+
+  async send<T>(request: HttpRequest): Promise<T> {
+    const retries = IDEMPOTENT.has(request.method) ? this.options.retries : 0;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await this.once<T>(request);
+      } catch (error) {
+        const wait = attempt < retries ? this.retryDelayOf(error, attempt) : undefined;
+        if (wait === undefined) throw error;
+        await this.options.sleep(wait);
+      }
+    }
+  }
+
+  private retryDelayOf(error: unknown, attempt: number): number | undefined {
+    if (!(error instanceof IAMError)) return undefined;
+    const transient = error.status === 0 ? error.code === 'NETWORK_ERROR' || error.code === 'TIMEOUT' : RETRYABLE_STATUS.has(error.status);
+    if (!transient) return undefined;
+    const backoff = Math.min(this.options.maxRetryDelayMs, this.options.retryDelayMs * 2 ** attempt * this.options.random());
+    if (error.retryAfter === undefined) return backoff;
+    const asked = error.retryAfter * 1000;
+    return asked > this.options.maxRetryDelayMs ? undefined : Math.max(asked, backoff);
+  }
+
+  private async once<T>(request: HttpRequest): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+    let body: string | undefined;
+    if (request.form !== undefined) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams(defined(request.form)).toString();
+    } else if (request.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(request.json);
+    }
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), this.options.timeoutMs);
+    let response: Response;
+    try {
+      response = await this.options.fetch(this.urlOf(request.path, request.query), { method: request.method, headers, body, signal: abort.signal, redirect: 'manual' });
+      const parsed = await this.bodyOf(response);
+      if (!response.ok) throw iamErrorOf(response.status, parsed, response.headers);
+      return parsed as T;
+    } catch (error) {
+      if (error instanceof IAMError) throw error;
+      if (abort.signal.aborted) throw new IAMError('TIMEOUT', `No answer within ${this.options.timeoutMs} ms`, 0);
+      throw new IAMError('NETWORK_ERROR', 'Network request failed', 0);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async bodyOf(response: Response): Promise<unknown> {
+    const raw = await response.text();
+    if (raw.length === 0) return undefined;
+    if (!(response.headers.get('content-type') ?? '').includes('json')) return raw;
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      if (!response.ok) return raw;
+      throw new IAMError('INVALID_RESPONSE', 'The server answered malformed JSON', response.status);
+    }
+  }
+}

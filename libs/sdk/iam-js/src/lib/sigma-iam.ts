@@ -1,0 +1,377 @@
+import { decodeJwt } from 'jose';
+import { FetchLike, HttpRequest, HttpTransport } from './http-transport';
+import { IAMError } from './iam-error';
+import { generateCodeChallenge, generateCodeVerifier, generateState } from './pkce';
+import { MemoryTokenStorage, StoredTokens, TokenSource, TokenStorage } from './token-storage';
+import { TokenVerifier } from './token-verifier';
+import type {
+  Application,
+  ApplicationCreateRequest,
+  AuthorizationRequest,
+  AuthorizationUrlParams,
+  CodeExchange,
+  LoginResult,
+  OAuthTokens,
+  ProfileChanges,
+  RoleAssignment,
+  SigmaUser,
+  UserRoles,
+  VerifiedToken,
+} from './types';
+
+export interface SigmaIAMOptions {
+  /** The suite's public URL (its gateway), as seed 000 names it. */
+  baseURL?: string;
+  /** Same as baseURL. */
+  baseUrl?: string;
+  /** The OAuth client (authorization URL, code exchange, OAuth refresh). The direct login API always serves the first-party client. */
+  clientId?: string;
+  /** Only for confidential clients on a server; never ship it to a browser. */
+  clientSecret?: string;
+  redirectUri?: string;
+  /** The tenant to sign in to (default: the suite's default tenant); verifyToken then refuses other tenants' tokens. */
+  tenantId?: string;
+  /** Where tokens live; memory by default. */
+  storage?: TokenStorage;
+  /** Per attempt; default 10 000 ms. */
+  timeoutMs?: number;
+  /** Retries of idempotent calls (GET, PUT, DELETE) after network errors, timeouts, 429, 502, 503, 504; default 2. */
+  retries?: number;
+  /** First backoff, doubled per retry with full jitter; default 250 ms. */
+  retryDelayMs?: number;
+  /** Longest wait between retries; default 5 000 ms. */
+  maxRetryDelayMs?: number;
+  /** Refresh this long before the access token expires; default 30 000 ms. */
+  refreshSkewMs?: number;
+  /** How long verifyToken uses a tenant's key set before fetching it again; default 10 minutes. */
+  jwksCacheMaxAgeMs?: number;
+  /** The issuer's base when the suite's PUBLIC_URL differs from baseURL. */
+  issuerBaseURL?: string;
+  /** The audience verifyToken expects; default the suite's API audience. */
+  audience?: string;
+  /** Another fetch (tests, proxies); default globalThis.fetch. */
+  fetch?: FetchLike;
+}
+
+interface TokenEndpointAnswer {
+  access_token: string;
+  refresh_token?: string;
+  id_token?: string;
+  token_type: string;
+  expires_in: number;
+  scope?: string;
+}
+
+interface LoginAnswer extends Partial<TokenEndpointAnswer> {
+  mfa_required?: boolean;
+  mfa_session_id?: string;
+  user?: SigmaUser;
+}
+
+const API_AUDIENCE = 'urn:sigma-iam:api';
+const FIRST_PARTY_CLIENT = 'sigma-iam';
+
+function encodeClientCredential(value: string): string {
+  // RFC 6749 §2.3.1: form-urlencode id and secret before joining them for Basic.
+  return encodeURIComponent(value).replace(/%20/g, '+');
+}
+
+function base64(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+/**
+ * The Sigma IAM client of seed 000 for Node 20 and browsers: direct login, profile and admin calls,
+ * the authorization code flow with PKCE, local token verification, and the token lifecycle around
+ * them (storage, refresh before expiry and on 401, one refresh at a time, logout).
+ */
+export class SigmaIAM {
+  private readonly http: HttpTransport;
+  private readonly storage: TokenStorage;
+  private readonly verifier: TokenVerifier;
+  private readonly baseUrl: string;
+  private readonly refreshSkewMs: number;
+  private refreshing: Promise<StoredTokens> | null = null;
+
+  constructor(private readonly options: SigmaIAMOptions) {
+    const baseUrl = options.baseURL ?? options.baseUrl;
+    if (!baseUrl || !/^https?:\/\//i.test(baseUrl)) throw new TypeError('SigmaIAM needs baseURL, the http(s) URL of the suite');
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+    const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    this.http = new HttpTransport({
+      baseUrl: this.baseUrl,
+      timeoutMs,
+      retries: options.retries ?? 2,
+      retryDelayMs: options.retryDelayMs ?? 250,
+      maxRetryDelayMs: options.maxRetryDelayMs ?? 5_000,
+      fetch: fetchImpl,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      random: Math.random,
+    });
+    this.storage = options.storage ?? new MemoryTokenStorage();
+    this.refreshSkewMs = options.refreshSkewMs ?? 30_000;
+    this.verifier = new TokenVerifier({
+      issuerBaseUrl: options.issuerBaseURL ?? this.baseUrl,
+      baseUrl: this.baseUrl,
+      tenantId: options.tenantId,
+      audience: options.audience ?? API_AUDIENCE,
+      jwksCacheMaxAgeMs: options.jwksCacheMaxAgeMs ?? 600_000,
+      timeoutMs,
+      fetch: fetchImpl,
+    });
+  }
+
+  // ── Authentication ────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Signs a user in with the direct login API (POST /api/v1/auth/login) and keeps the tokens. A user
+   * with a second factor gets IAMError MFA_REQUIRED carrying mfaSessionId: finish with completeMfaLogin.
+   */
+  async login(email: string, password: string): Promise<LoginResult> {
+    const answer = await this.http.send<LoginAnswer>({
+      method: 'POST',
+      path: '/api/v1/auth/login',
+      json: { username: email, password, ...(this.options.tenantId ? { tenant_id: this.options.tenantId } : {}) },
+    });
+    return this.loggedIn(answer);
+  }
+
+  /** Finishes a login that answered MFA_REQUIRED, with a TOTP code or a recovery code. */
+  async completeMfaLogin(mfaSessionId: string, factor: { totpCode: string } | { recoveryCode: string }): Promise<LoginResult> {
+    const answer = await this.http.send<LoginAnswer>({
+      method: 'POST',
+      path: '/api/v1/auth/mfa/verify',
+      json: { mfa_session_id: mfaSessionId, ...('totpCode' in factor ? { totp_code: factor.totpCode } : { recovery_code: factor.recoveryCode }) },
+    });
+    return this.loggedIn(answer);
+  }
+
+  /**
+   * Ends the session: the refresh token is revoked at the suite (login tokens at
+   * /api/v1/auth/logout, OAuth tokens at the revocation endpoint) and the stored tokens are
+   * cleared, even when the suite cannot be reached. Access tokens already issued stay valid until
+   * they expire.
+   */
+  async logout(): Promise<void> {
+    const tokens = await this.storage.get();
+    try {
+      if (tokens?.refreshToken === undefined) return;
+      if (tokens.source === 'login') {
+        await this.http.send({ method: 'POST', path: '/api/v1/auth/logout', json: { refresh_token: tokens.refreshToken } });
+      } else {
+        await this.http.send({ method: 'POST', path: '/oauth/v1/revoke', ...this.clientAuthenticated({ token: tokens.refreshToken, token_type_hint: 'refresh_token' }) });
+      }
+    } finally {
+      await this.storage.clear();
+    }
+  }
+
+  /** The stored access token, refreshed first when it expires within refreshSkewMs; null when signed out. */
+  async getAccessToken(): Promise<string | null> {
+    const tokens = await this.storage.get();
+    if (!tokens) return null;
+    return (await this.fresh(tokens)).accessToken;
+  }
+
+  /** Keeps tokens obtained elsewhere (e.g. by a server that ran the code exchange). */
+  async setTokens(tokens: StoredTokens): Promise<void> {
+    await this.storage.set(tokens);
+  }
+
+  // ── Profile, roles, applications ─────────────────────────────────────────────────────────────
+
+  getProfile(): Promise<SigmaUser> {
+    return this.request<SigmaUser>({ method: 'GET', path: '/api/v1/me' });
+  }
+
+  updateProfile(changes: ProfileChanges): Promise<SigmaUser> {
+    return this.request<SigmaUser>({ method: 'PATCH', path: '/api/v1/me', json: changes });
+  }
+
+  getUserRoles(): Promise<UserRoles> {
+    return this.request<UserRoles>({ method: 'GET', path: '/api/v1/me/roles' });
+  }
+
+  /** Assigns a role by name or slug (users:write and roles:write). Roles already held stay. */
+  assignRole(userId: string, role: string): Promise<RoleAssignment> {
+    return this.request<RoleAssignment>({ method: 'POST', path: `/api/v1/users/${encodeURIComponent(userId)}/roles`, json: { role } });
+  }
+
+  /** Registers an OAuth client (applications:write); client_secret is in this answer only. */
+  createApplication(application: ApplicationCreateRequest): Promise<Application> {
+    return this.request<Application>({ method: 'POST', path: '/api/v1/applications', json: application });
+  }
+
+  /** Any authenticated call of the suite's APIs, with the SDK's refresh, retries and errors. */
+  request<T>(request: HttpRequest): Promise<T> {
+    return this.authenticated<T>(request);
+  }
+
+  // ── OAuth 2.1 authorization code flow ─────────────────────────────────────────────────────────
+
+  /** The authorization endpoint URL (/oauth/v1/authorize) for response_type=code. */
+  getAuthorizationUrl(params: AuthorizationUrlParams = {}): string {
+    const clientId = this.required(this.options.clientId, 'clientId');
+    const redirectUri = this.required(params.redirectUri ?? this.options.redirectUri, 'redirectUri');
+    if ((params.codeChallengeMethod !== undefined || params.codeChallenge !== undefined) && params.codeChallenge === undefined) {
+      throw new TypeError('codeChallengeMethod needs codeChallenge');
+    }
+    return this.http.urlOf('/oauth/v1/authorize', {
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: redirectUri,
+      scope: params.scope,
+      state: params.state,
+      nonce: params.nonce,
+      code_challenge: params.codeChallenge,
+      code_challenge_method: params.codeChallenge !== undefined ? (params.codeChallengeMethod ?? 'S256') : undefined,
+      prompt: params.prompt,
+      login_hint: params.loginHint,
+      tenant_id: this.options.tenantId,
+    });
+  }
+
+  /** A complete authorization request with fresh PKCE (S256), state and nonce; keep all but the URL for the callback. */
+  async createAuthorizationRequest(params: Omit<AuthorizationUrlParams, 'codeChallenge' | 'codeChallengeMethod' | 'state' | 'nonce'> = {}): Promise<AuthorizationRequest> {
+    const codeVerifier = generateCodeVerifier();
+    const state = generateState();
+    const nonce = generateState();
+    const url = this.getAuthorizationUrl({ ...params, state, nonce, codeChallenge: await generateCodeChallenge(codeVerifier), codeChallengeMethod: 'S256' });
+    return { url, state, nonce, codeVerifier };
+  }
+
+  /** Redeems an authorization code at /oauth/v1/token and keeps the tokens. */
+  async exchangeCodeForTokens(exchange: string | CodeExchange, codeVerifier?: string): Promise<OAuthTokens> {
+    const { code, codeVerifier: verifier, redirectUri } = typeof exchange === 'string' ? { code: exchange, codeVerifier, redirectUri: undefined } : exchange;
+    const answer = await this.http.send<TokenEndpointAnswer>({
+      method: 'POST',
+      path: '/oauth/v1/token',
+      ...this.clientAuthenticated({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: this.required(redirectUri ?? this.options.redirectUri, 'redirectUri'),
+        code_verifier: verifier,
+      }),
+    });
+    await this.keep(answer, 'oauth');
+    return { accessToken: answer.access_token, refreshToken: answer.refresh_token, idToken: answer.id_token, tokenType: answer.token_type, expiresIn: answer.expires_in, scope: answer.scope };
+  }
+
+  /** Verifies an access token locally against its tenant's JWKS (cached); throws IAMError INVALID_TOKEN. */
+  verifyToken(token: string): Promise<VerifiedToken> {
+    return this.verifier.verify(token);
+  }
+
+  // ── Token lifecycle ───────────────────────────────────────────────────────────────────────────
+
+  private async loggedIn(answer: LoginAnswer): Promise<LoginResult> {
+    if (answer.mfa_required === true) {
+      const error = new IAMError('MFA_REQUIRED', 'The user must confirm a second factor', 200);
+      error.mfaSessionId = answer.mfa_session_id;
+      throw error;
+    }
+    if (typeof answer.access_token !== 'string' || typeof answer.refresh_token !== 'string' || answer.user === undefined) {
+      throw new IAMError('INVALID_RESPONSE', 'The login answer carries no tokens', 200);
+    }
+    const tokens: TokenEndpointAnswer = { access_token: answer.access_token, refresh_token: answer.refresh_token, id_token: answer.id_token, token_type: answer.token_type ?? 'Bearer', expires_in: answer.expires_in ?? 0, scope: answer.scope };
+    await this.keep(tokens, 'login');
+    return { user: answer.user, accessToken: answer.access_token, refreshToken: answer.refresh_token, idToken: answer.id_token, tokenType: tokens.token_type, expiresIn: tokens.expires_in, scope: answer.scope ?? '' };
+  }
+
+  private async keep(answer: TokenEndpointAnswer, source: TokenSource, previous?: StoredTokens): Promise<StoredTokens> {
+    const tokens: StoredTokens = {
+      accessToken: answer.access_token,
+      refreshToken: answer.refresh_token ?? previous?.refreshToken,
+      idToken: answer.id_token ?? previous?.idToken,
+      expiresAt: answer.expires_in > 0 ? Date.now() + answer.expires_in * 1000 : undefined,
+      source,
+    };
+    await this.storage.set(tokens);
+    return tokens;
+  }
+
+  private async authenticated<T>(request: HttpRequest): Promise<T> {
+    const stored = await this.storage.get();
+    if (!stored) throw new IAMError('AUTHENTICATION_REQUIRED', 'Not signed in', 0);
+    const tokens = await this.fresh(stored);
+    try {
+      return await this.http.send<T>(this.withBearer(request, tokens.accessToken));
+    } catch (error) {
+      if (!(error instanceof IAMError) || error.status !== 401 || tokens.refreshToken === undefined) throw error;
+      // The suite refused the token (expired early, revoked, keys rotated): refresh once and try again.
+      const renewed = await this.refreshAfterRejection(tokens.accessToken);
+      return this.http.send<T>(this.withBearer(request, renewed.accessToken));
+    }
+  }
+
+  private withBearer(request: HttpRequest, accessToken: string): HttpRequest {
+    return { ...request, headers: { ...request.headers, authorization: `Bearer ${accessToken}` } };
+  }
+
+  /** The tokens, refreshed first when the access token is (nearly) expired. */
+  private async fresh(tokens: StoredTokens): Promise<StoredTokens> {
+    if (tokens.refreshToken === undefined || this.expiresAtOf(tokens) - this.refreshSkewMs > Date.now()) return tokens;
+    return this.refreshAfterRejection(tokens.accessToken);
+  }
+
+  private expiresAtOf(tokens: StoredTokens): number {
+    if (tokens.expiresAt !== undefined) return tokens.expiresAt;
+    try {
+      const exp = decodeJwt(tokens.accessToken).exp;
+      return typeof exp === 'number' ? exp * 1000 : Number.POSITIVE_INFINITY;
+    } catch {
+      return Number.POSITIVE_INFINITY;
+    }
+  }
+
+  /**
+   * Single flight: however many calls find `rejected` refused at once, one refresh runs and all of
+   * them wait for it (a second refresh would present a spent refresh token, which the suite answers
+   * by revoking the whole session). A call that arrives after another already replaced the token
+   * just uses the new one.
+   */
+  private async refreshAfterRejection(rejected: string): Promise<StoredTokens> {
+    if (this.refreshing) return this.refreshing;
+    const current = await this.storage.get();
+    if (this.refreshing) return this.refreshing;
+    if (current && current.accessToken !== rejected && this.expiresAtOf(current) - this.refreshSkewMs > Date.now()) return current;
+    if (!current?.refreshToken) throw new IAMError('AUTHENTICATION_REQUIRED', 'Not signed in', 401);
+    this.refreshing = this.refresh(current).finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
+  }
+
+  private async refresh(tokens: StoredTokens): Promise<StoredTokens> {
+    const refreshToken = this.required(tokens.refreshToken, 'refreshToken');
+    let answer: TokenEndpointAnswer;
+    try {
+      answer =
+        tokens.source === 'login'
+          ? await this.http.send<TokenEndpointAnswer>({ method: 'POST', path: '/api/v1/auth/refresh', json: { refresh_token: refreshToken } })
+          : await this.http.send<TokenEndpointAnswer>({ method: 'POST', path: '/oauth/v1/token', ...this.clientAuthenticated({ grant_type: 'refresh_token', refresh_token: refreshToken }) });
+    } catch (error) {
+      // A refused refresh token will not work again: sign out locally. Network trouble keeps the tokens.
+      if (error instanceof IAMError && error.status >= 400 && error.status < 500 && error.status !== 429) await this.storage.clear();
+      throw error;
+    }
+    return this.keep(answer, tokens.source, tokens);
+  }
+
+  /** Form parameters and headers for the OAuth client: Basic with a secret, client_id in the form without. */
+  private clientAuthenticated(form: Record<string, string | undefined>): Pick<HttpRequest, 'form' | 'headers'> {
+    const clientId = this.options.clientId ?? FIRST_PARTY_CLIENT;
+    if (this.options.clientSecret === undefined) return { form: { ...form, client_id: clientId } };
+    const credential = `${encodeClientCredential(clientId)}:${encodeClientCredential(this.options.clientSecret)}`;
+    return { form, headers: { authorization: `Basic ${base64(credential)}` } };
+  }
+
+  private required(value: string | undefined, name: string): string {
+    if (value === undefined || value === '') throw new TypeError(`SigmaIAM needs ${name} for this call`);
+    return value;
+  }
+}
