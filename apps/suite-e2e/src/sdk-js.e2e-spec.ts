@@ -185,9 +185,9 @@ describe('@sigma/iam-js against the suite', () => {
       await page.goto(request.url);
       await page.locator('#username').fill(created.email);
       await page.locator('#password').fill(USER_PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await page.waitForURL((url) => url.href.startsWith(CALLBACK) || url.pathname === '/oauth/consent');
-      if (new URL(page.url()).pathname === '/oauth/consent') await page.getByRole('button', { name: 'Allow' }).click();
+      if (new URL(page.url()).pathname === '/oauth/consent') await page.getByRole('button', { name: 'Allow', exact: true }).click();
       await page.waitForURL((url) => url.href.startsWith(CALLBACK));
       const callback = new URL(page.url());
       await page.close();
@@ -202,7 +202,7 @@ describe('@sigma/iam-js against the suite', () => {
       // The browser session from the first sign-in skips the login page (and the remembered consent, if one was asked).
       await second.goto(fresh.url);
       await second.waitForURL((url) => url.href.startsWith(CALLBACK) || url.pathname === '/oauth/consent');
-      if (new URL(second.url()).pathname === '/oauth/consent') await second.getByRole('button', { name: 'Allow' }).click();
+      if (new URL(second.url()).pathname === '/oauth/consent') await second.getByRole('button', { name: 'Allow', exact: true }).click();
       await second.waitForURL((url) => url.href.startsWith(CALLBACK));
       const secondCallback = new URL(second.url());
       await second.close();
