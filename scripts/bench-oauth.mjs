@@ -2,7 +2,7 @@
 // Sigma IAM's token endpoint (through the gateway and direct to auth-server) and for
 // node-oidc-provider configured alike (scripts/bench-oidc-provider.mjs), the jose ES256 sign-only
 // rate as the ceiling, refresh-token rotation and introspection. Servers run as separate processes
-// (user-directory, auth-server, admin-gateway from dist/, as deployed; a throw-away PostgreSQL from
+// (user-directory, session-service, auth-server, admin-gateway from dist/, as deployed; a throw-away PostgreSQL from
 // deploy/local/postgres.mjs and Kafka broker from deploy/local/kafka.sh); the load comes from scripts/bench-load.mjs, another
 // process, over keep-alive connections.
 //
@@ -75,7 +75,7 @@ const row = (name, r) => `| ${name} | ${fmt(r.perSecond)} | ${fmt(r.p50)} | ${fm
 
 /** Runs the benchmark and answers the markdown body of its docs/benchmarks.md section. */
 export async function benchOAuth(root) {
-  execFileSync(process.execPath, [join(root, 'node_modules/nx/dist/bin/nx.js'), 'run-many', '-t', 'build', '-p', 'admin-gateway', 'auth-server', 'user-directory', '--output-style=static'], {
+  execFileSync(process.execPath, [join(root, 'node_modules/nx/dist/bin/nx.js'), 'run-many', '-t', 'build', '-p', 'admin-gateway', 'auth-server', 'user-directory', 'session-service', '--output-style=static'], {
     cwd: root,
     stdio: 'ignore',
     env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' },
@@ -92,7 +92,7 @@ export async function benchOAuth(root) {
   const children = [];
   try {
     await run('bash', [kafkaScript, 'start'], { env: kafkaEnv, timeout: 180000 });
-    const ports = { 'admin-gateway': await freePort(), 'auth-server': await freePort(), 'user-directory': await freePort(), provider: await freePort() };
+    const ports = { 'admin-gateway': await freePort(), 'auth-server': await freePort(), 'user-directory': await freePort(), 'session-service': await freePort(), provider: await freePort() };
     const url = (app) => `http://127.0.0.1:${ports[app]}`;
     const env = {
       ...process.env,
@@ -106,9 +106,11 @@ export async function benchOAuth(root) {
       PUBLIC_URL: url('admin-gateway'),
       AUTH_SERVER_URL: url('auth-server'),
       USER_DIRECTORY_URL: url('user-directory'),
-      SESSION_SERVICE_URL: 'http://127.0.0.1:9',
+      SESSION_SERVICE_URL: url('session-service'),
       PRIVACY_WORKER_URL: 'http://127.0.0.1:9',
       HOST: '127.0.0.1',
+      // Measures the token endpoint, not API.md's per-client limits (which would cap it at a few per second).
+      RATE_LIMIT_FACTOR: '100000',
     };
     const start = async (app) => {
       const child = spawn(process.execPath, [join(root, 'dist/apps', app, 'main.js')], { env: { ...env, PORT: String(ports[app]) }, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -116,6 +118,8 @@ export async function benchOAuth(root) {
       await waitFor(`${url(app)}/health/live`, child, app);
     };
     await start('user-directory');
+    // Every login (the refresh and introspection scenarios start with one) creates its session there.
+    await start('session-service');
     await start('auth-server');
     await start('admin-gateway');
     const gateway = url('admin-gateway');
