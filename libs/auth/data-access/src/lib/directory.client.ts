@@ -15,6 +15,7 @@ import {
   WebauthnCredentialResponse,
 } from '@sigma/shared/contracts-internal';
 import { directoryErrorOf, directoryUnavailable } from './directory-error';
+import { callInternalJson, isJsonObject } from './internal-http';
 
 export interface DirectoryClientOptions {
   /** user-directory's internal base URL (USER_DIRECTORY_URL). */
@@ -109,26 +110,16 @@ export class DirectoryClient {
   }
 
   private async call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, context: CallContext, body?: object): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (context.requestId !== undefined) headers['x-request-id'] = context.requestId;
-    let response: Response;
-    let payload: unknown;
-    try {
-      response = await this.fetchImpl(`${this.baseUrl}${path}`, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-      payload = await response.json().catch(() => undefined);
-    } catch (error) {
-      // Connection refused, reset or timed out: the cause's message names no credential.
-      throw directoryUnavailable(error);
-    }
-    if (!response.ok) throw directoryErrorOf(response.status, payload);
-    if (payload === undefined || payload === null || typeof payload !== 'object') throw directoryUnavailable();
-    return payload as T;
+    // A transport failure's cause names no credential.
+    const answer = await callInternalJson(
+      this.fetchImpl,
+      `${this.baseUrl}${path}`,
+      { method, requestId: context.requestId, body, timeoutMs: this.options.timeoutMs },
+      directoryUnavailable,
+    );
+    if (!answer.ok) throw directoryErrorOf(answer.status, answer.payload);
+    if (!isJsonObject(answer.payload)) throw directoryUnavailable();
+    return answer.payload as T;
   }
 }
 

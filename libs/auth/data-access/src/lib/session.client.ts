@@ -8,6 +8,7 @@ import {
 } from '@sigma/shared/contracts-internal';
 import { DomainError, ErrorKind } from '@sigma/shared/util-errors';
 import type { CallContext } from './directory.client';
+import { callInternalJson, isJsonObject } from './internal-http';
 
 export interface SessionClientOptions {
   /** session-service's internal base URL (SESSION_SERVICE_URL). */
@@ -56,24 +57,14 @@ export class SessionClient {
   }
 
   private async call<T>(method: 'GET' | 'POST', path: string, context: CallContext, body?: object): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (context.requestId !== undefined) headers['x-request-id'] = context.requestId;
-    let response: Response;
-    let payload: unknown;
-    try {
-      response = await this.fetchImpl(`${this.baseUrl}${path}`, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-      payload = await response.json().catch(() => undefined);
-    } catch (error) {
-      throw sessionServiceUnavailable(error);
-    }
-    if (response.status === 404) throw new DomainError(ErrorKind.NOT_FOUND, 'session not found');
-    if (!response.ok || payload === undefined || payload === null || typeof payload !== 'object') throw sessionServiceUnavailable();
-    return payload as T;
+    const answer = await callInternalJson(
+      this.fetchImpl,
+      `${this.baseUrl}${path}`,
+      { method, requestId: context.requestId, body, timeoutMs: this.options.timeoutMs },
+      sessionServiceUnavailable,
+    );
+    if (answer.status === 404) throw new DomainError(ErrorKind.NOT_FOUND, 'session not found');
+    if (!answer.ok || !isJsonObject(answer.payload)) throw sessionServiceUnavailable();
+    return answer.payload as T;
   }
 }
