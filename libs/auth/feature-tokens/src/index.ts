@@ -22,3 +22,4 @@ export type { CompletedLogin, LoginGrant } from './lib/login/login-completion.se
 export { MfaStepService } from './lib/login/mfa-step.service';
 export { LoginChallenges } from './lib/login/login-challenge';
 export type { ChallengeLoginResponse, LoginChallengeHandler } from './lib/login/login-challenge';
+export { HourlyPurge } from './lib/housekeeping/hourly-purge';

@@ -1,34 +1,23 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { SsoLoginRepository } from '@sigma/auth/data-access-federation';
+import { HourlyPurge } from '@sigma/auth/feature-tokens';
 import { LOGGER, type Logger } from '@sigma/shared/util-http';
 import { DataSource } from 'typeorm';
 
-const INTERVAL_MS = 3600000;
-
-/** Deletes expired pending sign-ins and unredeemed codes, hourly on every replica (idempotent deletes). */
+/** Expired pending sign-ins and unredeemed codes. */
 @Injectable()
-export class FederationHousekeepingService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
+export class FederationHousekeepingService extends HourlyPurge {
+  protected readonly what = 'sign-in state';
 
   constructor(
     private readonly dataSource: DataSource,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.purge(), INTERVAL_MS);
-    this.timer.unref();
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    super(logger);
   }
 
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
-  }
-
-  async purge(): Promise<void> {
-    try {
-      await new SsoLoginRepository(this.dataSource.manager).purgeExpired(new Date());
-    } catch (error) {
-      this.logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'purging expired sign-in state failed; retrying in an hour');
-    }
+  protected async purgeExpired(): Promise<Record<string, number>> {
+    await new SsoLoginRepository(this.dataSource.manager).purgeExpired(new Date());
+    return {};
   }
 }

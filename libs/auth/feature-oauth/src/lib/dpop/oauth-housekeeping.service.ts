@@ -1,36 +1,26 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { RevokedAccessTokenRepository, SeenJtiRepository } from '@sigma/auth/data-access';
-import { CLOCK, Clock } from '@sigma/auth/feature-tokens';
+import { CLOCK, Clock, HourlyPurge } from '@sigma/auth/feature-tokens';
+import { LOGGER, Logger } from '@sigma/shared/util-http';
 import { DataSource } from 'typeorm';
 
-const PURGE_INTERVAL_MS = 3600000;
-
-/**
- * Hourly, on every replica (idempotent deletes): forgets one-time JWT identifiers whose JWTs could
- * no longer be accepted and deny-list entries of access tokens that have expired.
- */
+/** One-time JWT identifiers whose JWTs could no longer be accepted, and deny-list entries of expired access tokens. */
 @Injectable()
-export class OAuthHousekeepingService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
+export class OAuthHousekeepingService extends HourlyPurge {
+  protected readonly what = 'JWT identifiers and revoked access tokens';
 
   constructor(
     private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.purge().catch(() => undefined), PURGE_INTERVAL_MS);
-    this.timer.unref();
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    super(logger);
   }
 
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
-  }
-
-  async purge(): Promise<number> {
+  protected async purgeExpired(): Promise<Record<string, number>> {
     const now = this.clock();
     const manager = this.dataSource.manager;
     const [seen, revoked] = await Promise.all([new SeenJtiRepository(manager).purgeExpired(now), new RevokedAccessTokenRepository(manager).purgeExpired(now)]);
-    return seen + revoked;
+    return { seen_jtis: seen, revoked_access_tokens: revoked };
   }
 }
