@@ -123,6 +123,38 @@ describe('SigmaIAM', () => {
     expect(storage.get()).toMatchObject({ refreshToken: 'refresh-1' });
   });
 
+  it('reports sign-in, refresh and the end of the session to onAuthChange listeners until they unsubscribe', async () => {
+    const changes: unknown[] = [];
+    const unsubscribe = iam.onAuthChange((change) => changes.push(change));
+    await iam.login('ada@example.com', 'pw');
+    storage.set({ ...(storage.get() ?? { accessToken: '', source: 'login' }), expiresAt: Date.now() - 1000 });
+    await iam.getProfile();
+    suite.validAccessToken = 'unreachable';
+    suite.refreshAnswer = () => new Response(JSON.stringify({ error: { code: 'INVALID_TOKEN', message: 'revoked' } }), { status: 401, headers: { 'content-type': 'application/json' } });
+    await expect(iam.getProfile()).rejects.toMatchObject({ code: 'INVALID_TOKEN' });
+    expect(changes).toEqual([{ type: 'signed-in' }, { type: 'refreshed' }, { type: 'signed-out', reason: 'session-ended' }]);
+
+    suite.refreshAnswer = null;
+    await iam.login('ada@example.com', 'pw');
+    await iam.logout();
+    await iam.logout();
+    expect(changes.slice(3)).toEqual([{ type: 'signed-in' }, { type: 'signed-out', reason: 'logout' }]);
+    unsubscribe();
+    await iam.login('ada@example.com', 'pw');
+    expect(changes).toHaveLength(5);
+  });
+
+  it('does not let a throwing onAuthChange listener fail the call', async () => {
+    const reported = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const bug = new Error('listener bug');
+    iam.onAuthChange(() => {
+      throw bug;
+    });
+    await expect(iam.login('ada@example.com', 'pw')).resolves.toMatchObject({ accessToken: 'access-1' });
+    expect(reported).toHaveBeenCalledWith(expect.stringContaining('onAuthChange listener'), bug);
+    reported.mockRestore();
+  });
+
   it('throws MFA_REQUIRED with the session id when the user has a second factor', async () => {
     const mfa = new SigmaIAM({ baseURL: BASE, fetch: async () => new Response(JSON.stringify({ mfa_required: true, mfa_session_id: 'mfa-1' }), { status: 200, headers: { 'content-type': 'application/json' } }) });
     const error = await mfa.login('ada@example.com', 'pw').catch((e: unknown) => e);

@@ -8,6 +8,7 @@ import type {
   Application,
   ApplicationCreateRequest,
   AuthorizationRequest,
+  AuthChange,
   AuthorizationUrlParams,
   CodeExchange,
   LoginResult,
@@ -95,6 +96,7 @@ export class SigmaIAM {
   private readonly baseUrl: string;
   private readonly refreshSkewMs: number;
   private refreshing: Promise<StoredTokens> | null = null;
+  private readonly authListeners = new Set<(change: AuthChange) => void>();
 
   constructor(private readonly options: SigmaIAMOptions) {
     const baseUrl = options.baseURL ?? options.baseUrl;
@@ -167,6 +169,7 @@ export class SigmaIAM {
       }
     } finally {
       await this.storage.clear();
+      if (tokens) this.emit({ type: 'signed-out', reason: 'logout' });
     }
   }
 
@@ -180,6 +183,20 @@ export class SigmaIAM {
   /** Keeps tokens obtained elsewhere (e.g. by a server that ran the code exchange). */
   async setTokens(tokens: StoredTokens): Promise<void> {
     await this.storage.set(tokens);
+    this.emit({ type: 'signed-in' });
+  }
+
+  /**
+   * Calls `listener` whenever the signed-in state changes (AuthChange): a UI learns here that a
+   * refresh was refused (the session was revoked or expired) during any call. Returns the
+   * unsubscribe function. A listener that throws does not disturb the SDK call; its error goes to
+   * console.error.
+   */
+  onAuthChange(listener: (change: AuthChange) => void): () => void {
+    this.authListeners.add(listener);
+    return () => {
+      this.authListeners.delete(listener);
+    };
   }
 
   // ── Profile, roles, applications ─────────────────────────────────────────────────────────────
@@ -291,7 +308,18 @@ export class SigmaIAM {
       source,
     };
     await this.storage.set(tokens);
+    this.emit({ type: previous ? 'refreshed' : 'signed-in' });
     return tokens;
+  }
+
+  private emit(change: AuthChange): void {
+    for (const listener of [...this.authListeners]) {
+      try {
+        listener(change);
+      } catch (error) {
+        console.error('SigmaIAM: an onAuthChange listener threw', error);
+      }
+    }
   }
 
   private async authenticated<T>(request: HttpRequest): Promise<T> {
@@ -356,7 +384,10 @@ export class SigmaIAM {
           : await this.http.send<TokenEndpointAnswer>({ method: 'POST', path: '/oauth/v1/token', ...this.clientAuthenticated({ grant_type: 'refresh_token', refresh_token: refreshToken }) });
     } catch (error) {
       // A refused refresh token will not work again: sign out locally. Network trouble keeps the tokens.
-      if (error instanceof IAMError && error.status >= 400 && error.status < 500 && error.status !== 429) await this.storage.clear();
+      if (error instanceof IAMError && error.status >= 400 && error.status < 500 && error.status !== 429) {
+        await this.storage.clear();
+        this.emit({ type: 'signed-out', reason: 'session-ended' });
+      }
       throw error;
     }
     return this.keep(answer, tokens.source, tokens);

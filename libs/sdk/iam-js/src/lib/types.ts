@@ -126,3 +126,11 @@ export interface VerifiedToken {
   cnf?: { jkt: string };
   [claim: string]: unknown;
 }
+
+/**
+ * A change of the signed-in state, as onAuthChange reports it: `signed-in` after login, MFA
+ * completion, code exchange or setTokens; `refreshed` after a refresh; `signed-out` after logout
+ * (`logout`) or when the suite refused the refresh token (`session-ended`: the session was revoked,
+ * expired or ended by reuse detection), both of which clear the storage.
+ */
+export type AuthChange = { type: 'signed-in' } | { type: 'refreshed' } | { type: 'signed-out'; reason: 'logout' | 'session-ended' };
