@@ -1,9 +1,10 @@
+import { DpopNonces } from '@sigma/auth/feature-oauth';
 import { DistributedSuite, readJson, startDistributedSuite, startTestPostgres, TestKafka, TestPostgres } from '@sigma/shared/testing';
 import { AccessTokenVerifier, issuerOf } from '@sigma/shared/util-auth';
 import { calculateJwkThumbprint, CryptoKey, decodeJwt, exportJWK, generateKeyPair, JWK, SignJWT } from 'jose';
 import * as oauth from 'oauth4webapi';
 import * as client from 'openid-client';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
 jest.setTimeout(180000);
@@ -12,6 +13,9 @@ const ADMIN_EMAIL = 'admin@sigma-iam.local';
 const ADMIN_PASSWORD = 'e2e-bootstrap-password-oauth';
 const PREFIXES = ['/oauth', '/oauth/v1', '/api/oauth'] as const;
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+/** Shared by every auth-server replica: DPoP nonces are derived from it (ADR 10, 15). */
+const SECRETS_ENCRYPTION_KEY = randomBytes(32).toString('hex');
+const DPOP_CHALLENGE_ALGS = 'algs="ES256 EdDSA RS256 PS256"';
 
 interface Registered {
   client_id: string;
@@ -29,14 +33,16 @@ describe('OAuth token endpoint, DPoP, introspection and revocation through the g
   let suite: DistributedSuite;
   let db: Client;
   let gateway: string;
+  let authServer: string;
   let tenantId: string;
   let adminToken: string;
   let verifier: AccessTokenVerifier;
 
   beforeAll(async () => {
     [postgres, kafka] = await Promise.all([startTestPostgres(), TestKafka.start()]);
-    suite = await startDistributedSuite(postgres.url, kafka.brokers, { IAM_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD });
+    suite = await startDistributedSuite(postgres.url, kafka.brokers, { IAM_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD, SECRETS_ENCRYPTION_KEY });
     gateway = suite.gateway.url;
+    authServer = suite.services['auth-server'].url;
     db = new Client({ connectionString: postgres.url });
     await db.connect();
     tenantId = (await db.query("SELECT id FROM directory.tenants WHERE slug = 'default'")).rows[0].id;
@@ -104,28 +110,73 @@ describe('OAuth token endpoint, DPoP, introspection and revocation through the g
     });
   };
 
+  type DpopKey = { privateKey: CryptoKey; jwk: JWK };
+  const dpopKey = async (): Promise<DpopKey> => {
+    const pair = await generateKeyPair('ES256', { extractable: true });
+    return { privateKey: pair.privateKey, jwk: await exportJWK(pair.publicKey) };
+  };
+  /** A DPoP proof for the gateway's token endpoint unless the claims say otherwise. */
+  const proof = (key: DpopKey, claims: Record<string, unknown> = {}) =>
+    new SignJWT({ jti: randomUUID(), htm: 'POST', htu: `${gateway}/oauth/token`, iat: Math.floor(Date.now() / 1000), ...claims })
+      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: key.jwk })
+      .sign(key.privateKey);
+  const athOf = (token: string) => createHash('sha256').update(token).digest('base64url');
+
   describe('discovery', () => {
     it('serves per-tenant metadata that openid-client and oauth4webapi accept, at the issuer location and the seed path', async () => {
       const config = await client.discovery(issuer(), 'any', undefined, client.None(), { execute: [client.allowInsecureRequests] });
       const metadata = config.serverMetadata();
-      expect(metadata).toMatchObject({
+      const authMethods = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'];
+      const assertionAlgs = ['ES256', 'ES384', 'ES512', 'EdDSA', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512'];
+      // Exactly what is served: no request objects, S256 only while no client of the tenant allows plain, code only while none allows implicit.
+      expect(metadata).toEqual({
         issuer: issuer().href,
+        authorization_endpoint: `${gateway}/oauth/authorize`,
+        pushed_authorization_request_endpoint: `${gateway}/oauth/par`,
+        device_authorization_endpoint: `${gateway}/oauth/device_authorization`,
+        end_session_endpoint: `${gateway}/oauth/logout`,
         token_endpoint: `${gateway}/oauth/token`,
         introspection_endpoint: `${gateway}/oauth/introspect`,
         revocation_endpoint: `${gateway}/oauth/revoke`,
         userinfo_endpoint: `${gateway}/oauth/userinfo`,
         jwks_uri: `${gateway}/.well-known/jwks.json?tenant_id=${tenantId}`,
-        authorization_response_iss_parameter_supported: true,
+        grant_types_supported: ['authorization_code', 'client_credentials', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
+        response_types_supported: ['code'],
+        response_modes_supported: ['query'],
+        code_challenge_methods_supported: ['S256'],
+        prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
+        require_pushed_authorization_requests: false,
+        request_parameter_supported: false,
+        request_uri_parameter_supported: false,
+        scopes_supported: ['openid', 'profile', 'email'],
+        subject_types_supported: ['public'],
+        id_token_signing_alg_values_supported: ['ES256', 'EdDSA'],
+        token_endpoint_auth_methods_supported: authMethods,
+        token_endpoint_auth_signing_alg_values_supported: assertionAlgs,
+        introspection_endpoint_auth_methods_supported: authMethods,
+        introspection_endpoint_auth_signing_alg_values_supported: assertionAlgs,
+        revocation_endpoint_auth_methods_supported: authMethods,
+        revocation_endpoint_auth_signing_alg_values_supported: assertionAlgs,
         dpop_signing_alg_values_supported: ['ES256', 'EdDSA', 'RS256', 'PS256'],
+        claims_supported: expect.arrayContaining(['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'sid', 'email', 'email_verified']),
+        authorization_response_iss_parameter_supported: true,
       });
-      expect(metadata.grant_types_supported).toEqual(expect.arrayContaining(['client_credentials', 'refresh_token']));
-      expect(metadata.token_endpoint_auth_signing_alg_values_supported).not.toEqual(expect.arrayContaining(['none', 'HS256']));
 
       const as = await oauth.processDiscoveryResponse(issuer(), await oauth.discoveryRequest(issuer(), { [oauth.allowInsecureRequests]: true }));
       expect(as.issuer).toBe(issuer().href);
       const seedPath = await fetch(`${gateway}/.well-known/openid-configuration?tenant_id=${tenantId}`);
       expect(await seedPath.json()).toEqual(metadata);
       expect((await fetch(`${gateway}/.well-known/openid-configuration?tenant_id=${randomUUID()}`)).status).toBe(404);
+    });
+
+    it('lists PKCE plain and implicit responses once a client of the tenant is registered for them', async () => {
+      const metadataNow = async () => readJson<Record<string, unknown>>(await fetch(`${gateway}/.well-known/openid-configuration?tenant_id=${tenantId}`));
+      await register({ allowed_grant_types: ['authorization_code'], allow_plain_pkce: true });
+      expect(await metadataNow()).toMatchObject({ code_challenge_methods_supported: ['S256', 'plain'], response_types_supported: ['code'], response_modes_supported: ['query'] });
+      await register({ allowed_grant_types: ['authorization_code', 'implicit'], allow_implicit: true });
+      const metadata = await metadataNow();
+      expect(metadata).toMatchObject({ response_types_supported: ['code', 'token'], response_modes_supported: ['query', 'fragment'], request_parameter_supported: false });
+      expect(metadata['grant_types_supported']).toContain('implicit');
     });
   });
 
@@ -183,14 +234,6 @@ describe('OAuth token endpoint, DPoP, introspection and revocation through the g
   });
 
   describe('RFC 9700 negative cases', () => {
-    const dpopKey = async (): Promise<{ privateKey: CryptoKey; jwk: JWK }> => {
-      const pair = await generateKeyPair('ES256', { extractable: true });
-      return { privateKey: pair.privateKey, jwk: await exportJWK(pair.publicKey) };
-    };
-    const proof = (key: { privateKey: CryptoKey; jwk: JWK }, claims: Record<string, unknown> = {}) =>
-      new SignJWT({ jti: randomUUID(), htm: 'POST', htu: `${gateway}/oauth/token`, iat: Math.floor(Date.now() / 1000), ...claims })
-        .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: key.jwk })
-        .sign(key.privateKey);
     const unsigned = (header: Record<string, unknown>, payload: Record<string, unknown>) =>
       `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.`;
 
@@ -224,6 +267,111 @@ describe('OAuth token endpoint, DPoP, introspection and revocation through the g
       const confused = await new SignJWT(claims()).setProtectedHeader({ alg: 'HS256', kid: 'neg' }).sign(new TextEncoder().encode(JSON.stringify(jwk)));
       await expectOAuthError(await rawToken(assertion(confused)), 401, 'invalid_client');
       await expectOAuthError(await rawToken(assertion(await signed({ aud: 'https://elsewhere.example/token' }))), 401, 'invalid_client');
+    });
+  });
+
+  describe('DPoP nonces (RFC 9449 §8)', () => {
+    it('asks a client registered with dpop_nonce_required for a nonce; openid-client and oauth4webapi retry with it', async () => {
+      const registered = await register({ dpop_nonce_required: true });
+      const auth = { authorization: basic(registered) };
+      const key = await dpopKey();
+      const refused = await rawToken({ grant_type: 'client_credentials' }, { ...auth, dpop: await proof(key) });
+      const nonce = refused.headers.get('dpop-nonce') ?? '';
+      await expectOAuthError(refused, 400, 'use_dpop_nonce');
+      expect(nonce).toMatch(/^[0-9a-z]+\.[A-Za-z0-9_-]+$/);
+      const accepted = await rawToken({ grant_type: 'client_credentials' }, { ...auth, dpop: await proof(key, { nonce }) });
+      expect(accepted.status).toBe(200);
+      expect(accepted.headers.get('dpop-nonce')).toEqual(expect.any(String));
+      expect(await accepted.json()).toMatchObject({ token_type: 'DPoP' });
+
+      // openid-client retries the use_dpop_nonce answer by itself.
+      const config = await configure(registered, client.ClientSecretBasic(registered.client_secret ?? ''));
+      const tokens = await client.clientCredentialsGrant(config, undefined, { DPoP: client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256')) });
+      expect(tokens.token_type).toBe('dpop');
+
+      // oauth4webapi: the DPoP handle keeps the nonce of the refusal; the documented retry then succeeds.
+      const as = await oauth.processDiscoveryResponse(issuer(), await oauth.discoveryRequest(issuer(), { [oauth.allowInsecureRequests]: true }));
+      const rp: oauth.Client = { client_id: registered.client_id };
+      const dpop = oauth.DPoP(rp, await oauth.generateKeyPair('ES256'));
+      const request = () =>
+        oauth
+          .clientCredentialsGrantRequest(as, rp, oauth.ClientSecretBasic(registered.client_secret ?? ''), new URLSearchParams(), { DPoP: dpop, [oauth.allowInsecureRequests]: true })
+          .then((response) => oauth.processClientCredentialsResponse(as, rp, response));
+      let retried = false;
+      const result = await request().catch((error: unknown) => {
+        if (!oauth.isDPoPNonceError(error)) throw error;
+        retried = true;
+        return request();
+      });
+      expect({ retried, tokenType: result.token_type }).toEqual({ retried: true, tokenType: 'dpop' });
+      await expect(verifier.verify(result.access_token)).resolves.toMatchObject({ clientId: registered.client_id, jkt: expect.any(String) });
+
+      // A client without the flag is not asked (DPOP_REQUIRE_NONCE is off in this suite).
+      const relaxed = await register({});
+      const plain = await rawToken({ grant_type: 'client_credentials' }, { authorization: basic(relaxed), dpop: await proof(key) });
+      expect({ status: plain.status, nonce: plain.headers.get('dpop-nonce') }).toEqual({ status: 200, nonce: null });
+    });
+
+    it('refuses made-up and expired nonces and accepts one any replica derives from the shared secret', async () => {
+      const registered = await register({ dpop_nonce_required: true });
+      const auth = { authorization: basic(registered) };
+      const key = await dpopKey();
+      const nonces = new DpopNonces(Buffer.from(SECRETS_ENCRYPTION_KEY, 'hex'));
+      const madeUp = await rawToken({ grant_type: 'client_credentials' }, { ...auth, dpop: await proof(key, { nonce: 'made-up-nonce' }) });
+      expect(madeUp.headers.get('dpop-nonce')).toEqual(expect.any(String));
+      await expectOAuthError(madeUp, 400, 'use_dpop_nonce');
+      // A genuine nonce of a period long gone (ten to fifteen minutes ago).
+      const expired = nonces.current(new Date(Date.now() - 15 * 60000));
+      await expectOAuthError(await rawToken({ grant_type: 'client_credentials' }, { ...auth, dpop: await proof(key, { nonce: expired }) }), 400, 'use_dpop_nonce');
+      // Never handed out by this replica: stateless nonces need no shared store.
+      const derived = await rawToken({ grant_type: 'client_credentials' }, { ...auth, dpop: await proof(key, { nonce: nonces.current(new Date()) }) });
+      expect(derived.status).toBe(200);
+    });
+
+    it('asks for a nonce at PAR too, which openid-client retries', async () => {
+      const registered = await register({ dpop_nonce_required: true, allowed_grant_types: ['authorization_code'], allowed_scopes: ['openid'] });
+      const config = await configure(registered, client.ClientSecretBasic(registered.client_secret ?? ''));
+      const url = await client.buildAuthorizationUrlWithPAR(
+        config,
+        { redirect_uri: 'https://app.example/cb', scope: 'openid', code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: 'S256' },
+        { DPoP: client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256')) },
+      );
+      expect(url.searchParams.get('request_uri')).toMatch(/^urn:ietf:params:oauth:request_uri:/);
+    });
+  });
+
+  describe('DPoP when auth-server is called directly (ADR 15)', () => {
+    it('accepts proofs for the URL the request reached or the public URL, never one across the two', async () => {
+      const registered = await register({});
+      const auth = { authorization: basic(registered) };
+      const key = await dpopKey();
+      const direct = (dpop: string, path = '/oauth/token') =>
+        fetch(`${authServer}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...auth, dpop }, body: 'grant_type=client_credentials' });
+      const internal = await direct(await proof(key, { htu: `${authServer}/oauth/token` }));
+      expect(internal.status).toBe(200);
+      const bound = await readJson<{ token_type: string; access_token: string }>(internal);
+      expect(bound.token_type).toBe('DPoP');
+      await expect(verifier.verify(bound.access_token)).resolves.toMatchObject({ jkt: await calculateJwkThumbprint(key.jwk) });
+      expect((await direct(await proof(key, { htu: `${gateway}/oauth/token` }))).status).toBe(200);
+      await expectOAuthError(await direct(await proof(key, { htu: `${authServer}/api/oauth/token` }), '/oauth/v1/token'), 400, 'invalid_dpop_proof');
+      await expectOAuthError(await direct(await proof(key, { htu: `${authServer}/oauth/userinfo` })), 400, 'invalid_dpop_proof');
+      await expectOAuthError(await direct(await proof(key, { htu: 'http://elsewhere.example:3001/oauth/token' })), 400, 'invalid_dpop_proof');
+      // A proof for the internal address is refused through the gateway (the gateway marks what it forwards).
+      await expectOAuthError(await rawToken({ grant_type: 'client_credentials' }, { ...auth, dpop: await proof(key, { htu: `${authServer}/oauth/token` }) }), 400, 'invalid_dpop_proof');
+      // A proof naming the gateway, sent directly with a forged Host of the gateway, is the public URL anyway; a forged X-Forwarded-Host only narrows.
+      const forwarded = await fetch(`${authServer}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...auth, 'x-forwarded-host': 'iam.example', dpop: await proof(key, { htu: `${authServer}/oauth/token` }) },
+        body: 'grant_type=client_credentials',
+      });
+      await expectOAuthError(forwarded, 400, 'invalid_dpop_proof');
+
+      // openid-client pointed at auth-server's internal address signs that address and is served.
+      const { supportsPKCE, ...metadata } = (await configure(registered, client.ClientSecretBasic(registered.client_secret ?? ''))).serverMetadata();
+      const internalConfig = new client.Configuration({ ...metadata, token_endpoint: `${authServer}/oauth/token` }, registered.client_id, undefined, client.ClientSecretBasic(registered.client_secret ?? ''));
+      client.allowInsecureRequests(internalConfig);
+      const tokens = await client.clientCredentialsGrant(internalConfig, undefined, { DPoP: client.getDPoPHandle(internalConfig, await client.randomDPoPKeyPair('ES256')) });
+      expect(tokens.token_type).toBe('dpop');
     });
   });
 
@@ -358,6 +506,69 @@ describe('OAuth token endpoint, DPoP, introspection and revocation through the g
 
       await client.tokenRevocation(config, next.refresh_token ?? '');
       expect(await oauthErrorOf(client.refreshTokenGrant(config, next.refresh_token ?? '', undefined, { DPoP: dpop }))).toEqual({ status: 400, error: 'invalid_grant' });
+    });
+
+    it('checks DPoP proofs at userinfo (ath, htm, htu, jti, nonce) and challenges DPoP tokens with DPoP, bearer tokens with Bearer', async () => {
+      const registered = await register({
+        client_type: 'public',
+        token_endpoint_auth_method: 'none',
+        allowed_grant_types: ['authorization_code'],
+        allowed_scopes: ['openid', 'profile', 'email'],
+        redirect_uris: [REDIRECT],
+        first_party: true,
+        dpop_bound: true,
+        dpop_nonce_required: true,
+      });
+      const config = await configure({ ...registered, client_secret: null }, client.None());
+      const pair = await generateKeyPair('ES256', { extractable: true });
+      const key = { privateKey: pair.privateKey, jwk: await exportJWK(pair.publicKey) };
+      const dpop = client.getDPoPHandle(config, pair);
+      // openid-client meets use_dpop_nonce at the token endpoint and retries by itself.
+      const tokens = await codeFlow(config, dpop);
+      const sub = tokens.claims()?.sub ?? '';
+      expect(await client.fetchUserInfo(config, tokens.access_token, sub, { DPoP: dpop })).toMatchObject({ sub, email: ADMIN_EMAIL });
+
+      const userinfo = `${gateway}/oauth/userinfo`;
+      const get = (headers: Record<string, string>) => fetch(userinfo, { headers });
+      const challenge = async (answer: Response) => ({ status: answer.status, challenge: answer.headers.get('www-authenticate'), error: (await readJson<{ error: string }>(answer)).error });
+      const token = tokens.access_token;
+      const ath = athOf(token);
+      const dpopHeaders = (proofJwt: string) => ({ authorization: `DPoP ${token}`, dpop: proofJwt });
+
+      // Without a nonce: 401 use_dpop_nonce with a DPoP challenge and a fresh DPoP-Nonce.
+      const noNonce = await get(dpopHeaders(await proof(key, { htm: 'GET', htu: userinfo, ath })));
+      const nonce = noNonce.headers.get('dpop-nonce') ?? '';
+      expect(nonce).not.toBe('');
+      expect(await challenge(noNonce)).toEqual({ status: 401, challenge: expect.stringMatching(/^DPoP realm="sigma-iam", algs="ES256 EdDSA RS256 PS256", error="use_dpop_nonce"/), error: 'use_dpop_nonce' });
+      const good = { htm: 'GET', htu: userinfo, ath, nonce };
+
+      const once = await proof(key, good);
+      const served = await get(dpopHeaders(once));
+      expect({ status: served.status, nonce: served.headers.get('dpop-nonce') }).toEqual({ status: 200, nonce: expect.any(String) });
+      expect(await served.json()).toMatchObject({ sub });
+      const replayed = await challenge(await get(dpopHeaders(once)));
+      expect(replayed).toEqual({ status: 401, challenge: expect.stringContaining('error="invalid_dpop_proof"'), error: 'invalid_dpop_proof' });
+      expect(replayed.challenge).toMatch(new RegExp(`^DPoP realm="sigma-iam", ${DPOP_CHALLENGE_ALGS}`));
+      for (const wrong of [{ ath: athOf('another token') }, { ath: undefined }, { htm: 'POST' }, { htu: `${gateway}/oauth/v1/userinfo` }, { htu: `${gateway}/oauth/token` }]) {
+        expect(await challenge(await get(dpopHeaders(await proof(key, { ...good, ...wrong }))))).toEqual({ status: 401, challenge: expect.stringMatching(/^DPoP .*error="invalid_dpop_proof"/), error: 'invalid_dpop_proof' });
+      }
+      const otherKey = await dpopKey();
+      expect(await challenge(await get(dpopHeaders(await proof(otherKey, good))))).toEqual({ status: 401, challenge: expect.stringMatching(/^DPoP .*error="invalid_dpop_proof"/), error: 'invalid_dpop_proof' });
+      expect(await challenge(await get({ authorization: `DPoP ${token}` }))).toEqual({ status: 401, challenge: expect.stringMatching(/^DPoP .*error="invalid_dpop_proof"/), error: 'invalid_dpop_proof' });
+      // Plain bearer use of the DPoP-bound token is refused, and the challenge says DPoP.
+      expect(await challenge(await get({ authorization: `Bearer ${token}` }))).toEqual({ status: 401, challenge: expect.stringMatching(new RegExp(`^DPoP realm="sigma-iam", ${DPOP_CHALLENGE_ALGS}, error="invalid_token"`)), error: 'invalid_token' });
+
+      // Bearer tokens are challenged with Bearer; no credentials at all with both schemes and no error code.
+      expect(await challenge(await get({ authorization: 'Bearer not-a-live-token' }))).toEqual({ status: 401, challenge: expect.stringMatching(/^Bearer realm="sigma-iam", error="invalid_token"/), error: 'invalid_token' });
+      const anonymous = await get({});
+      expect({ status: anonymous.status, challenge: anonymous.headers.get('www-authenticate') }).toEqual({ status: 401, challenge: `Bearer realm="sigma-iam", DPoP realm="sigma-iam", ${DPOP_CHALLENGE_ALGS}` });
+
+      // Called directly (in-cluster), a proof for auth-server's own address is accepted there; the public one too.
+      const internal = `${authServer}/oauth/userinfo`;
+      const directGet = async (htu: string) => (await fetch(internal, { headers: dpopHeaders(await proof(key, { ...good, htu })) })).status;
+      expect(await directGet(internal)).toBe(200);
+      expect(await directGet(userinfo)).toBe(200);
+      expect(await get(dpopHeaders(await proof(key, { ...good, htu: internal })))).toMatchObject({ status: 401 });
     });
   });
 });

@@ -11,7 +11,8 @@
  *   proof and passes `{client, tenant, params, dpopJkt, context}`.
  * - `OAuthClientAuthenticator.authenticate(sources, tenantHint, endpoint, path)`: client
  *   authentication (secrets, private_key_jwt, none) for any endpoint (PAR: endpoint 'par').
- * - `DpopProofVerifier.verify(proof, {method, url, accessToken?, nonceRequired})` → `{jkt}`.
+ * - `DpopProofVerifier.verify(proof, {method, urls: dpopUrlsOf(publicUrl, req), accessToken?, nonceRequired})` → `{jkt}`;
+ *   `requiresDpopNonce(client, options)` says whether the client must send server nonces.
  * - `OAuthTokenMinter`: `startSession` (a login session with its first tokens), `forUser`, `forClient`.
  * - `DiscoveryMetadataRegistry.contribute(context => ({authorization_endpoint: ..., response_types_supported: ['code']}))`:
  *   members of the discovery document (arrays merge), so it lists only what exists.
@@ -25,6 +26,8 @@ export { DiscoveryMetadataRegistry } from './lib/discovery/discovery-metadata.re
 export type { DiscoveryContext, DiscoveryContribution } from './lib/discovery/discovery-metadata.registry';
 export { DPOP_ALGORITHMS, DpopProofVerifier } from './lib/dpop/dpop-proof.verifier';
 export type { DpopExpectation, VerifiedDpopProof } from './lib/dpop/dpop-proof.verifier';
+export { DpopNonces } from './lib/dpop/dpop-nonces';
+export { dpopUrlsOf } from './lib/dpop/dpop-target';
 export { TokenGrantRegistry } from './lib/grants/token-grant';
 export type { OAuthTokenResponse, TokenGrantHandler, TokenGrantRequest } from './lib/grants/token-grant';
 export { requiresDpopNonce, tenantHintOf } from './lib/grants/token-endpoint.service';

@@ -75,6 +75,8 @@ export interface ClientRecord {
   allowPlainPkce: boolean;
   /** Tokens must be DPoP-bound (RFC 9449). */
   dpopBound: boolean;
+  /** DPoP proofs must carry a fresh server nonce (RFC 9449 §8; `use_dpop_nonce` hands one out). */
+  dpopNonceRequired: boolean;
   /** Authorization requests must come through PAR (RFC 9126). */
   requirePar: boolean;
   /** FAPI 2.0 security profile: PAR + PKCE S256 + DPoP + private_key_jwt, 60 s authorization codes. */

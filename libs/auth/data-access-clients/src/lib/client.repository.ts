@@ -40,6 +40,7 @@ interface ClientRow {
   require_pkce: boolean;
   allow_plain_pkce: boolean;
   dpop_bound: boolean;
+  dpop_nonce_required: boolean;
   require_par: boolean;
   fapi2: boolean;
   allow_implicit: boolean;
@@ -58,6 +59,12 @@ interface StatisticsRow {
   last_login: Date | null;
 }
 
+/** What some active client of a tenant may use (TenantProtocolOptions of the repository). */
+export interface TenantProtocolOptions {
+  plainPkce: boolean;
+  implicit: boolean;
+}
+
 /** Filters of the listings (seed 002's `status` and `type`). */
 export interface ClientFilter {
   status?: ClientStatus;
@@ -67,7 +74,7 @@ export interface ClientFilter {
 const COLUMNS = `id, tenant_id, client_id, name, slug, description, client_type, app_type, status, url, redirect_uris,
   post_logout_redirect_uris, allowed_grant_types, allowed_scopes, allowed_origins, access_token_ttl, refresh_token_ttl,
   id_token_ttl, token_endpoint_auth_method, secret_hash, jwks, jwks_uri, require_pkce, allow_plain_pkce, dpop_bound, require_par, fapi2,
-  allow_implicit, first_party, settings, branding, created_at, updated_at`;
+  allow_implicit, first_party, settings, branding, created_at, updated_at, dpop_nonce_required`;
 
 const UNIQUE_VIOLATION = '23505';
 const SLUG_CONSTRAINT = 'clients_tenant_id_slug_key';
@@ -82,7 +89,7 @@ export class ClientRepository {
       await this.manager.query(
         `INSERT INTO auth.clients (${COLUMNS})
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26,
-                 $27, $28, $29, $30, $31, $32, $33)`,
+                 $27, $28, $29, $30, $31, $32, $33, $34)`,
         [
           client.id,
           client.tenantId,
@@ -117,6 +124,7 @@ export class ClientRepository {
           JSON.stringify(client.branding),
           client.createdAt,
           client.updatedAt,
+          client.dpopNonceRequired,
         ],
       );
     } catch (error) {
@@ -155,6 +163,20 @@ export class ClientRepository {
   async findByRedirectUri(tenantId: string, redirectUri: string): Promise<ClientRecord[]> {
     const rows: ClientRow[] = await this.manager.query(`SELECT ${COLUMNS} FROM auth.clients WHERE tenant_id = $1 AND $2 = ANY (redirect_uris) ORDER BY seq`, [tenantId, redirectUri]);
     return rows.map(toRecord);
+  }
+
+  /**
+   * Protocol options at least one active client of the tenant is registered for, where discovery
+   * lists them (PKCE plain, implicit responses; FAPI 2.0 clients never get either).
+   */
+  async tenantProtocolOptions(tenantId: string): Promise<TenantProtocolOptions> {
+    const rows: Array<{ plain_pkce: boolean | null; implicit: boolean | null }> = await this.manager.query(
+      `SELECT bool_or(allow_plain_pkce AND NOT fapi2) AS plain_pkce,
+              bool_or(allow_implicit AND 'implicit' = ANY (allowed_grant_types) AND NOT fapi2) AS implicit
+         FROM auth.clients WHERE tenant_id = $1 AND status = 'active'`,
+      [tenantId],
+    );
+    return { plainPkce: rows[0]?.plain_pkce === true, implicit: rows[0]?.implicit === true };
   }
 
   /**
@@ -237,6 +259,7 @@ function toRecord(row: ClientRow): ClientRecord {
     requirePkce: row.require_pkce,
     allowPlainPkce: row.allow_plain_pkce,
     dpopBound: row.dpop_bound,
+    dpopNonceRequired: row.dpop_nonce_required,
     requirePar: row.require_par,
     fapi2: row.fapi2,
     allowImplicit: row.allow_implicit,

@@ -51,7 +51,7 @@ export class AdminApplicationsController {
       '(null for public clients: mobile and desktop applications are public unless clientType says confidential). New applications are pending, ' +
       'as the seed shows, unless the optional status says otherwise; only active applications can obtain tokens. Beyond the seed (camelCase): ' +
       'status, clientType, grantTypes, scopes, postLogoutRedirectUris, tokenLifetimes, tokenEndpointAuthMethod, jwks/jwksUri, requirePkce, ' +
-      'allowPlainPkce, dpopBound, requirePar, fapi2, allowImplicit, firstParty. 400 for unknown fields or rule violations (nothing is stored), ' +
+      'allowPlainPkce, dpopBound, dpopNonceRequired, requirePar, fapi2, allowImplicit, firstParty. 400 for unknown fields or rule violations (nothing is stored), ' +
       '409 for a slug used in the tenant. Needs applications:write.',
   })
   async register(

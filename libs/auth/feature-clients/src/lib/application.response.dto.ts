@@ -26,6 +26,8 @@ export interface ApplicationResponse {
   require_pkce: boolean;
   allow_plain_pkce: boolean;
   dpop_bound: boolean;
+  /** DPoP proofs must carry a server nonce (RFC 9449 §8). */
+  dpop_nonce_required: boolean;
   require_par: boolean;
   fapi2: boolean;
   allow_implicit: boolean;
@@ -64,6 +66,7 @@ export function applicationResponseOf(client: ClientRecord, secret?: string | nu
     require_pkce: client.requirePkce,
     allow_plain_pkce: client.allowPlainPkce,
     dpop_bound: client.dpopBound,
+    dpop_nonce_required: client.dpopNonceRequired,
     require_par: client.requirePar,
     fapi2: client.fapi2,
     allow_implicit: client.allowImplicit,

@@ -43,7 +43,7 @@ export class ApplicationsController {
       "Seed 000. Registers a client in the caller's tenant and answers 201 ApplicationResponse with client_secret, shown only in this answer " +
       '(stored as a hash; null for public and private_key_jwt clients). New applications are active. Beyond the seed: slug, description, app_type, ' +
       'url, allowed_origins, post_logout_redirect_uris, token_lifetimes, token_endpoint_auth_method, jwks/jwks_uri, require_pkce, allow_plain_pkce, ' +
-      'dpop_bound, require_par, fapi2, allow_implicit, first_party. Defaults: confidential, client_secret_basic, grants authorization_code and ' +
+      'dpop_bound, dpop_nonce_required, require_par, fapi2, allow_implicit, first_party. Defaults: confidential, client_secret_basic, grants authorization_code and ' +
       'refresh_token, scopes openid profile email. 400 for unknown fields or rule violations (nothing is stored), 409 for a slug used in the tenant. ' +
       'Needs applications:write.',
   })

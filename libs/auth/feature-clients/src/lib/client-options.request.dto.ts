@@ -145,6 +145,11 @@ export class ClientProtocolOptionsRequest {
   @IsBoolean()
   dpop_bound?: boolean;
 
+  @ApiPropertyOptional({ description: 'DPoP proofs must carry a fresh server nonce (RFC 9449 §8: use_dpop_nonce, then retry). Default false; always true for FAPI 2.0.' })
+  @IsOptional()
+  @IsBoolean()
+  dpop_nonce_required?: boolean;
+
   @ApiPropertyOptional({ description: 'Authorization requests must use PAR (RFC 9126). Default false.' })
   @IsOptional()
   @IsBoolean()
@@ -187,6 +192,7 @@ export function snakeCaseFieldNames(nameField: string): RegistrationFieldNames {
     requirePkce: 'require_pkce',
     allowPlainPkce: 'allow_plain_pkce',
     dpopBound: 'dpop_bound',
+    dpopNonceRequired: 'dpop_nonce_required',
     requirePar: 'require_par',
     fapi2: 'fapi2',
     allowImplicit: 'allow_implicit',
@@ -222,6 +228,7 @@ export function registrationOfSnakeCase(name: string, request: ClientProtocolOpt
     requirePkce: request.require_pkce,
     allowPlainPkce: request.allow_plain_pkce,
     dpopBound: request.dpop_bound,
+    dpopNonceRequired: request.dpop_nonce_required,
     requirePar: request.require_par,
     fapi2: request.fapi2,
     allowImplicit: request.allow_implicit,

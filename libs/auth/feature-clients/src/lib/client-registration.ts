@@ -36,6 +36,7 @@ export interface ClientRegistrationInput {
   requirePkce?: boolean;
   allowPlainPkce?: boolean;
   dpopBound?: boolean;
+  dpopNonceRequired?: boolean;
   requirePar?: boolean;
   fapi2?: boolean;
   allowImplicit?: boolean;
@@ -233,6 +234,7 @@ export function buildClientRegistration(tenantId: string, input: ClientRegistrat
     if (input.requirePar === false) problem('requirePar', 'the FAPI 2.0 profile needs PAR');
     if (input.requirePkce === false) problem('requirePkce', 'the FAPI 2.0 profile needs PKCE');
     if (input.dpopBound === false) problem('dpopBound', 'the FAPI 2.0 profile needs DPoP-bound tokens');
+    if (input.dpopNonceRequired === false) problem('dpopNonceRequired', 'the FAPI 2.0 profile needs DPoP nonces');
     if (allowImplicit) problem('allowImplicit', 'the FAPI 2.0 profile forbids implicit responses');
     if (input.allowPlainPkce === true) problem('allowPlainPkce', 'the FAPI 2.0 profile allows PKCE S256 only');
   }
@@ -309,6 +311,7 @@ export function buildClientRegistration(tenantId: string, input: ClientRegistrat
     requirePkce: fapi2 || clientType === 'public' ? true : requirePkce,
     allowPlainPkce: input.allowPlainPkce === true,
     dpopBound: fapi2 ? true : input.dpopBound === true,
+    dpopNonceRequired: fapi2 ? true : input.dpopNonceRequired === true,
     requirePar: fapi2 ? true : input.requirePar === true,
     fapi2,
     allowImplicit,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ClientFilter, ClientRecord, ClientRepository, ClientStatistics } from '@sigma/auth/data-access-clients';
+import { ClientFilter, ClientRecord, ClientRepository, ClientStatistics, TenantProtocolOptions } from '@sigma/auth/data-access-clients';
 import { DomainError, ErrorKind } from '@sigma/shared/util-errors';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -69,6 +69,11 @@ export class ClientRegistry {
     const [clients, total] = await Promise.all([repository.list(tenantId, filter, page), repository.count(tenantId, filter)]);
     const statistics = options.statistics ? await repository.statisticsOf(tenantId, clients.map((c) => c.clientId)) : new Map<string, ClientStatistics>();
     return { clients: clients.map((client) => ({ client, statistics: statistics.get(client.clientId) ?? NO_STATISTICS })), total };
+  }
+
+  /** Whether some active client of the tenant may use PKCE plain or implicit responses (for discovery). */
+  tenantProtocolOptions(tenantId: string): Promise<TenantProtocolOptions> {
+    return new ClientRepository(this.dataSource.manager).tenantProtocolOptions(tenantId);
   }
 
   /**

@@ -240,6 +240,11 @@ export class RegisterApplicationRequest {
   @IsBoolean()
   dpopBound?: boolean;
 
+  @ApiPropertyOptional({ description: 'DPoP proofs must carry a fresh server nonce (RFC 9449 §8). Default false; always true for FAPI 2.0.' })
+  @IsOptional()
+  @IsBoolean()
+  dpopNonceRequired?: boolean;
+
   @ApiPropertyOptional()
   @IsOptional()
   @IsBoolean()
@@ -310,6 +315,7 @@ export const CAMEL_CASE_FIELD_NAMES: RegistrationFieldNames = {
   requirePkce: 'requirePkce',
   allowPlainPkce: 'allowPlainPkce',
   dpopBound: 'dpopBound',
+  dpopNonceRequired: 'dpopNonceRequired',
   requirePar: 'requirePar',
   fapi2: 'fapi2',
   allowImplicit: 'allowImplicit',
@@ -340,6 +346,7 @@ export function registrationOfAdminRequest(request: RegisterApplicationRequest):
     requirePkce: request.requirePkce,
     allowPlainPkce: request.allowPlainPkce,
     dpopBound: request.dpopBound,
+    dpopNonceRequired: request.dpopNonceRequired,
     requirePar: request.requirePar,
     fapi2: request.fapi2,
     allowImplicit: request.allowImplicit,

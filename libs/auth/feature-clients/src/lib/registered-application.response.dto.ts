@@ -29,6 +29,8 @@ export interface RegisteredApplicationResponse {
   requirePkce: boolean;
   allowPlainPkce: boolean;
   dpopBound: boolean;
+  /** DPoP proofs must carry a server nonce (RFC 9449 §8). */
+  dpopNonceRequired: boolean;
   requirePar: boolean;
   fapi2: boolean;
   allowImplicit: boolean;
@@ -64,6 +66,7 @@ export function registeredApplicationOf(client: ClientRecord, statistics: Client
     requirePkce: client.requirePkce,
     allowPlainPkce: client.allowPlainPkce,
     dpopBound: client.dpopBound,
+    dpopNonceRequired: client.dpopNonceRequired,
     requirePar: client.requirePar,
     fapi2: client.fapi2,
     allowImplicit: client.allowImplicit,

@@ -35,6 +35,11 @@ export interface DomainErrorOptions {
   retryAfterSeconds?: number;
   /** RFC 6749-style error code for OAuth-style families (`invalid_grant`, `invalid_dpop_proof`, ...). */
   oauthError?: string;
+  /**
+   * The `WWW-Authenticate` challenge to answer with when the family's default is not right (a
+   * protected resource refusing a DPoP-bound token challenges with `DPoP`, RFC 9449 §7.1).
+   */
+  wwwAuthenticate?: string;
   cause?: unknown;
 }
 
@@ -42,6 +47,7 @@ export class DomainError extends Error {
   readonly details: FieldProblem[];
   readonly retryAfterSeconds?: number;
   readonly oauthError?: string;
+  readonly wwwAuthenticate?: string;
 
   constructor(
     readonly kind: ErrorKind,
@@ -53,6 +59,7 @@ export class DomainError extends Error {
     this.details = options.details ?? [];
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.oauthError = options.oauthError;
+    this.wwwAuthenticate = options.wwwAuthenticate;
   }
 }
 

@@ -70,6 +70,14 @@ describe('renderError', () => {
     expect(grant.body['error_description']).toContain('email must be an email');
   });
 
+  it('answers with the challenge the refusing code chose (DPoP at a protected resource), in any status it applies to', () => {
+    const challenge = 'DPoP realm="sigma-iam", algs="ES256", error="invalid_dpop_proof"';
+    const dpop = renderError(RouteFamily.OAUTH, { kind: ErrorKind.INVALID_TOKEN, message: 'bad proof', details: [], oauthError: 'invalid_dpop_proof', wwwAuthenticate: challenge }, context);
+    expect({ status: dpop.status, challenge: dpop.headers['www-authenticate'], error: dpop.body['error'] }).toEqual({ status: 401, challenge, error: 'invalid_dpop_proof' });
+    const scope = renderError(RouteFamily.OAUTH, { kind: ErrorKind.INSUFFICIENT_PERMISSIONS, message: 'no openid', details: [], oauthError: 'insufficient_scope', wwwAuthenticate: 'Bearer error="insufficient_scope"' }, context);
+    expect({ status: scope.status, challenge: scope.headers['www-authenticate'] }).toEqual({ status: 403, challenge: 'Bearer error="insufficient_scope"' });
+  });
+
   it('gives each family its own 429 body and a Retry-After header', () => {
     const limited = { kind: ErrorKind.RATE_LIMITED, message: 'Too many requests', details: [], retryAfterSeconds: 30 };
     expect(renderError(RouteFamily.TENANT_API, limited, context).body).toEqual({ error: 'Rate limit exceeded', retry_after: 30 });

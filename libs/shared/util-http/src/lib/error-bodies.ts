@@ -8,6 +8,8 @@ export interface NormalizedError {
   details: FieldProblem[];
   retryAfterSeconds?: number;
   oauthError?: string;
+  /** A challenge chosen by the code that refused (DomainError.wwwAuthenticate). */
+  wwwAuthenticate?: string;
 }
 
 export interface ErrorContext {
@@ -135,7 +137,9 @@ export function renderError(family: RouteFamily, error: NormalizedError, context
   const status = STATUS_OF_KIND[error.kind];
   const headers: Record<string, string> = { 'x-request-id': context.requestId, 'cache-control': 'no-store' };
   if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
-  if (status === 401 && (family === RouteFamily.OAUTH || family === RouteFamily.TENANT_API)) {
+  if (error.wwwAuthenticate !== undefined) {
+    headers['www-authenticate'] = error.wwwAuthenticate;
+  } else if (status === 401 && (family === RouteFamily.OAUTH || family === RouteFamily.TENANT_API)) {
     const code = error.oauthError ?? OAUTH_CODES[error.kind];
     // A failed client authentication challenges with the client's scheme (RFC 6749 §5.2), not Bearer.
     headers['www-authenticate'] = code === 'invalid_client' ? 'Basic realm="sigma-iam"' : `Bearer error="${code}"`;

@@ -51,6 +51,7 @@ export function normalizeError(error: unknown): { normalized: NormalizedError; i
         details: error.details,
         retryAfterSeconds: error.retryAfterSeconds,
         oauthError: error.oauthError,
+        wwwAuthenticate: error.wwwAuthenticate,
       },
       internal: error.kind === ErrorKind.INTERNAL,
     };

@@ -1,10 +1,24 @@
 import { All, Controller, Header, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DpopProofVerifier, formParamsOf, OAuthClientAuthenticator, OAuthErrors, publicUrlOf, queryStringOf, requireFormBody, scopesOf, tenantHintOf } from '@sigma/auth/feature-oauth';
+import {
+  AUTH_OAUTH_OPTIONS,
+  AuthOAuthOptions,
+  DpopProofVerifier,
+  dpopUrlsOf,
+  formParamsOf,
+  OAuthClientAuthenticator,
+  OAuthErrors,
+  queryStringOf,
+  requireFormBody,
+  requiresDpopNonce,
+  scopesOf,
+  tenantHintOf,
+  withDpopNonce,
+} from '@sigma/auth/feature-oauth';
 import { CurrentRequest, RequestMeta } from '@sigma/auth/feature-tokens';
 import type { Request, Response } from 'express';
 import { AuthorizationFlowService } from '../authorization-flow.service';
-import { AUTHORIZE_OPTIONS, AuthorizeOptions, OAUTH_PREFIXES } from '../authorize.options';
+import { OAUTH_PREFIXES } from '../authorize.options';
 import { DeviceAuthorizationResponse, DeviceFlowService } from '../device-flow.service';
 import { DEVICE_CODE_GRANT_TYPE } from '../grants/device-code.grant';
 import { LogoutService } from '../logout.service';
@@ -31,7 +45,7 @@ export class ProtocolController {
     private readonly flow: AuthorizationFlowService,
     private readonly responder: FlowResponder,
     @Inject(BrowserCookies) private readonly cookies: BrowserCookies,
-    @Inject(AUTHORIZE_OPTIONS) private readonly options: AuthorizeOptions,
+    @Inject(AUTH_OAUTH_OPTIONS) private readonly oauthOptions: AuthOAuthOptions,
   ) {}
 
   @Post(routes('par'))
@@ -43,15 +57,18 @@ export class ProtocolController {
     description:
       'The authorization request\'s parameters, with client authentication as at the token endpoint. Validated as the authorization endpoint would; ' +
       'answers 201 {request_uri, expires_in: 90}; the request_uri works once, with the same client_id, within 90 seconds. A DPoP header binds the code ' +
-      'to its key (RFC 9449 §10.1). Errors per RFC 6749 §5.2 (JSON).',
+      'to its key (RFC 9449 §10.1); clients that must use DPoP nonces get use_dpop_nonce and a DPoP-Nonce header first. Errors per RFC 6749 §5.2 (JSON).',
   })
-  async push(@Req() req: Request, @Query('tenant_id') tenantId: unknown): Promise<{ request_uri: string; expires_in: number }> {
+  async push(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Query('tenant_id') tenantId: unknown): Promise<{ request_uri: string; expires_in: number }> {
     requireFormBody(req);
     const params = formParamsOf(req.body);
     const { client } = await this.authenticator.authenticate({ authorization: req.headers.authorization, body: params }, tenantHintOf(params['tenant_id'], queryStringOf(tenantId, 'tenant_id')), 'par', req.path);
     const proof = DpopProofVerifier.proofOf(req.headers['dpop']);
-    const jkt = proof === undefined ? undefined : (await this.dpop.verify(proof, { method: 'POST', url: publicUrlOf(this.options.publicUrl, req.path), nonceRequired: false })).jkt;
-    return this.par.push(client, params, jkt);
+    const nonceRequired = requiresDpopNonce(client, this.oauthOptions);
+    const jkt = proof === undefined ? undefined : (await withDpopNonce(res, () => this.dpop.verify(proof, { method: 'POST', urls: dpopUrlsOf(this.oauthOptions.publicUrl, req), nonceRequired }))).jkt;
+    const pushed = await this.par.push(client, params, jkt);
+    if (nonceRequired) res.setHeader('DPoP-Nonce', this.dpop.currentNonce());
+    return pushed;
   }
 
   @Post(routes('device_authorization'))

@@ -34,6 +34,7 @@ function client(overrides: Partial<ClientRecord> = {}): ClientRecord {
     requirePkce: true,
     allowPlainPkce: false,
     dpopBound: false,
+    dpopNonceRequired: false,
     requirePar: false,
     fapi2: false,
     allowImplicit: false,

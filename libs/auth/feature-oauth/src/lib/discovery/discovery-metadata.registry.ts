@@ -9,8 +9,11 @@ export interface DiscoveryContext {
   publicUrl: string;
 }
 
-/** Metadata members one module serves (RFC 8414 §2, OIDC Discovery §3), for example `authorization_endpoint`. */
-export type DiscoveryContribution = (context: DiscoveryContext) => Record<string, unknown>;
+/**
+ * Metadata members one module serves (RFC 8414 §2, OIDC Discovery §3), for example
+ * `authorization_endpoint`; asynchronous when they depend on the tenant's registered clients.
+ */
+export type DiscoveryContribution = (context: DiscoveryContext) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
 /**
  * The discovery document is assembled from what the protocol modules register, so it lists only
@@ -25,10 +28,11 @@ export class DiscoveryMetadataRegistry {
     this.contributions.push(contribution);
   }
 
-  metadataOf(context: DiscoveryContext): Record<string, unknown> {
+  async metadataOf(context: DiscoveryContext): Promise<Record<string, unknown>> {
     const metadata: Record<string, unknown> = {};
-    for (const contribution of this.contributions) {
-      for (const [member, value] of Object.entries(contribution(context))) {
+    const contributed = await Promise.all(this.contributions.map((contribution) => contribution(context)));
+    for (const members of contributed) {
+      for (const [member, value] of Object.entries(members)) {
         const existing = metadata[member];
         metadata[member] = Array.isArray(existing) && Array.isArray(value) ? [...new Set([...existing, ...value])] : value;
       }

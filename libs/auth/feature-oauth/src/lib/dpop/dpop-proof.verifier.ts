@@ -19,8 +19,8 @@ const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 export interface DpopExpectation {
   /** The request method (htm). */
   method: string;
-  /** The request URL without query and fragment (htu). */
-  url: string;
+  /** The URLs the request may have been addressed at, without query and fragment (htu; see dpopUrlsOf). */
+  urls: readonly string[];
   /** The access token the proof accompanies (ath), at resource endpoints. */
   accessToken?: string;
   /** A server nonce is required (the client's or the server's policy). */
@@ -101,7 +101,8 @@ export class DpopProofVerifier {
     const { jti, htm, htu, iat, ath, nonce } = payload;
     if (typeof jti !== 'string' || jti.length < 8 || jti.length > 256) throw OAuthErrors.invalidDpopProof('the DPoP proof needs a jti');
     if (htm !== expected.method) throw OAuthErrors.invalidDpopProof('the DPoP proof htm does not match the request method');
-    if (typeof htu !== 'string' || htuOf(htu) !== htuOf(expected.url)) throw OAuthErrors.invalidDpopProof('the DPoP proof htu does not match the request URL');
+    const signedUrl = typeof htu === 'string' ? htuOf(htu) : undefined;
+    if (signedUrl === undefined || !expected.urls.some((url) => htuOf(url) === signedUrl)) throw OAuthErrors.invalidDpopProof('the DPoP proof htu does not match the request URL');
     const now = this.clock();
     const nowSeconds = Math.floor(now.getTime() / 1000);
     if (typeof iat !== 'number' || Math.abs(nowSeconds - iat) > DPOP_IAT_WINDOW_SECONDS) throw OAuthErrors.invalidDpopProof('the DPoP proof iat is outside the accepted window');

@@ -4,7 +4,7 @@ import { RequestMeta, TenantLookupService } from '@sigma/auth/feature-tokens';
 import { OAuthClientAuthenticator } from '../client-auth/client-authenticator.service';
 import { DpopProofVerifier } from '../dpop/dpop-proof.verifier';
 import { FormParams } from '../http/form-params';
-import { AUTH_OAUTH_OPTIONS, AuthOAuthOptions, publicUrlOf } from '../oauth-options';
+import { AUTH_OAUTH_OPTIONS, AuthOAuthOptions } from '../oauth-options';
 import { OAuthErrors } from '../oauth-errors';
 import { OAuthTokenResponse, TokenGrantRegistry } from './token-grant';
 
@@ -16,6 +16,8 @@ export interface TokenEndpointRequest {
   authorization?: string;
   dpop?: string;
   path: string;
+  /** The URLs a DPoP proof may name as htu (dpopUrlsOf). */
+  dpopUrls: string[];
   meta: RequestMeta;
 }
 
@@ -25,9 +27,12 @@ export interface TokenEndpointResult {
   dpopNonce?: string;
 }
 
-/** DPoP nonces are required from every client when configured, and from FAPI 2.0 clients always. */
-export function requiresDpopNonce(client: ClientRecord, options: AuthOAuthOptions): boolean {
-  return options.requireDpopNonce || client.fapi2;
+/**
+ * DPoP nonces (RFC 9449 §8) are required from every client when configured (DPOP_REQUIRE_NONCE),
+ * from clients registered with `dpop_nonce_required`, and from FAPI 2.0 clients always.
+ */
+export function requiresDpopNonce(client: Pick<ClientRecord, 'dpopNonceRequired' | 'fapi2'>, options: Pick<AuthOAuthOptions, 'requireDpopNonce'>): boolean {
+  return options.requireDpopNonce || client.dpopNonceRequired || client.fapi2;
 }
 
 /**
@@ -60,7 +65,7 @@ export class TokenEndpointService {
     const nonceRequired = requiresDpopNonce(client, this.options);
     let dpopJkt: string | undefined;
     if (request.dpop !== undefined) {
-      dpopJkt = (await this.dpop.verify(request.dpop, { method: 'POST', url: publicUrlOf(this.options.publicUrl, request.path), nonceRequired })).jkt;
+      dpopJkt = (await this.dpop.verify(request.dpop, { method: 'POST', urls: request.dpopUrls, nonceRequired })).jkt;
     } else if (client.dpopBound || client.fapi2) {
       throw OAuthErrors.invalidDpopProof('the client must send a DPoP proof (dpop_bound_access_tokens)');
     }

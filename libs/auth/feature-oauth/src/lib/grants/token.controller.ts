@@ -1,18 +1,22 @@
-import { Body, Controller, Header, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentRequest, RequestMeta } from '@sigma/auth/feature-tokens';
 import type { Request, Response } from 'express';
 import { DpopProofVerifier } from '../dpop/dpop-proof.verifier';
+import { dpopUrlsOf } from '../dpop/dpop-target';
 import { formParamsOf } from '../http/form-params';
 import { queryStringOf, requireFormBody, withDpopNonce } from '../http/oauth-request';
-import { underEveryPrefix } from '../oauth-options';
+import { AUTH_OAUTH_OPTIONS, AuthOAuthOptions, underEveryPrefix } from '../oauth-options';
 import { OAuthTokenResponseDto } from './token.response.dto';
 import { TokenEndpointService } from './token-endpoint.service';
 
 @ApiTags('OAuth 2.1')
 @Controller()
 export class TokenController {
-  constructor(private readonly endpoint: TokenEndpointService) {}
+  constructor(
+    private readonly endpoint: TokenEndpointService,
+    @Inject(AUTH_OAUTH_OPTIONS) private readonly options: AuthOAuthOptions,
+  ) {}
 
   @Post(underEveryPrefix('token'))
   @HttpCode(200)
@@ -42,6 +46,7 @@ export class TokenController {
         authorization: req.headers.authorization,
         dpop: DpopProofVerifier.proofOf(req.headers['dpop']),
         path: req.path,
+        dpopUrls: dpopUrlsOf(this.options.publicUrl, req),
         meta,
       }),
     );
