@@ -17,7 +17,7 @@ export default [
     ignores: ['**/dist', '**/node_modules', '**/.data', '**/.cache', '**/tmp', '**/.nx'],
   },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
@@ -61,12 +61,12 @@ export default [
   },
   {
     // The SDKs run in applications: their code (not their specs) never imports the suite's test libs.
-    files: ['libs/sdk/**/*.ts'],
-    ignores: ['**/*.spec.ts'],
+    files: ['libs/sdk/**/*.ts', 'libs/sdk/**/*.tsx'],
+    ignores: ['**/*.spec.ts', '**/*.spec.tsx'],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['@sigma/shared/*', '@sigma/auth/*', '@sigma/directory/*', '@sigma/session/*', '@sigma/privacy/*', '@sigma/gateway/*'], message: 'SDKs depend on nothing of the suite at runtime.' }] }] },
   },
   {
-    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/testing/**/*.ts', 'scripts/**/*'],
+    files: ['**/*.spec.ts', '**/*.spec.tsx', '**/*.e2e-spec.ts', '**/testing/**/*.ts', 'scripts/**/*'],
     rules: { 'no-console': 'off' },
   },
 ];
