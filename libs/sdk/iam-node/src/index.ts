@@ -1,0 +1,14 @@
+export { IAMError, generateCodeChallenge, generateCodeVerifier, generateState, MemoryTokenStorage } from '@sigma/iam-js';
+export type { OAuthTokens, SigmaUser, StoredTokens, TokenStorage, VerifiedToken } from '@sigma/iam-js';
+export { AuthenticationError } from './lib/authentication-error';
+export { accessTokenHash, DPOP_ALGORITHMS, InvalidDpopProof, MemoryReplayStore, verifyDpopProof } from './lib/dpop';
+export type { DpopProofExpectations, ReplayStore } from './lib/dpop';
+export { loginHandler, requireAuth, requirePermission, sigmaContext } from './lib/express';
+export type { RequireAuthOptions } from './lib/express';
+export { SessionTransactionStore } from './lib/login-transactions';
+export type { LoginTransaction, TransactionStore } from './lib/login-transactions';
+export { DenyList } from './lib/revocation';
+export type { DenyListOptions, RevocationCheck } from './lib/revocation';
+export { permits, SigmaIAM } from './lib/sigma-iam';
+export type { AuthenticateOptions, CallbackRequest, CallbackResult, LoginHandlerOptions, ProfileSource, SigmaIAMNodeOptions } from './lib/sigma-iam';
+export type { RequestLike, SigmaAuth, SigmaNodeUser } from './lib/types';
