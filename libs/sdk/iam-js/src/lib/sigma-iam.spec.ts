@@ -144,6 +144,17 @@ describe('SigmaIAM', () => {
     expect(changes).toHaveLength(5);
   });
 
+  it('refreshTokens refreshes a fresh token on demand, once for concurrent callers', async () => {
+    await expect(iam.refreshTokens()).resolves.toBeNull();
+    await iam.login('ada@example.com', 'pw');
+    const [first, second] = await Promise.all([iam.refreshTokens(), iam.refreshTokens()]);
+    expect([first, second]).toEqual(['access-2', 'access-2']);
+    expect(suite.count('/api/v1/auth/refresh')).toBe(1);
+    expect(storage.get()).toMatchObject({ accessToken: 'access-2', refreshToken: 'refresh-2' });
+    storage.set({ accessToken: 'elsewhere', source: 'oauth' });
+    await expect(iam.refreshTokens()).rejects.toMatchObject({ code: 'AUTHENTICATION_REQUIRED' });
+  });
+
   it('does not let a throwing onAuthChange listener fail the call', async () => {
     const reported = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const bug = new Error('listener bug');

@@ -180,6 +180,18 @@ export class SigmaIAM {
     return (await this.fresh(tokens)).accessToken;
   }
 
+  /**
+   * Refreshes the tokens now, even when the access token is still fresh (the suite reads the user's
+   * roles and permissions again at a refresh, so a role change reaches the token). Shares a refresh
+   * already running. Resolves to the new access token; null when signed out.
+   */
+  async refreshTokens(): Promise<string | null> {
+    const tokens = await this.storage.get();
+    if (!tokens) return null;
+    if (tokens.refreshToken === undefined) throw new IAMError('AUTHENTICATION_REQUIRED', 'The stored tokens have no refresh token', 0);
+    return (await this.refreshAfterRejection(tokens.accessToken)).accessToken;
+  }
+
   /** Keeps tokens obtained elsewhere (e.g. by a server that ran the code exchange). */
   async setTokens(tokens: StoredTokens): Promise<void> {
     await this.storage.set(tokens);
