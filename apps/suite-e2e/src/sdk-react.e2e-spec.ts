@@ -177,14 +177,21 @@ describe('@sigma/iam-react in a browser against the suite', () => {
     await tab.close();
   });
 
-  it('shows the permission-gated user list to a user with users:read, loaded from the page origin through CORS', async () => {
-    const manager = await newUser('Ada', 'Lovelace', 'admin');
+  it('shows the permission-gated user list once the user is granted users:read, loaded from the page origin through CORS', async () => {
+    const manager = await newUser('Ada', 'Lovelace');
     const tab = await open(page.origin);
     await signIn(tab, manager.email, USER_PASSWORD);
     await tab.getByRole('heading', { name: 'Welcome, Ada Lovelace' }).waitFor();
+    await tab.getByText('Access denied').waitFor();
+
+    await admin.assignRole(manager.id, 'admin');
+    // Back on the page, the provider reads the profile again, and refreshes the tokens so that they
+    // carry the new grant: the list the page now shows loads (a token without users:read gets 403).
+    await tab.evaluate("window.dispatchEvent(new Event('focus'))");
     await tab.getByRole('heading', { name: 'Users' }).waitFor();
     await tab.getByRole('list', { name: 'Users' }).getByText(manager.email, { exact: true }).waitFor();
     expect(await tab.getByText('Access denied').count()).toBe(0);
+    expect(await tab.getByRole('alert').count()).toBe(0);
     await tab.close();
   });
 

@@ -318,7 +318,7 @@ describe('SigmaAuthProvider and useSigmaAuth', () => {
     expect(await screen.findByRole('heading', { name: 'Welcome, Ada Lovelace' })).toBeTruthy();
   });
 
-  it('refreshUser shows changed permissions; an answer that arrives after logout does not sign the user back in', async () => {
+  it('refreshUser shows changed permissions and refreshes the tokens so they carry them; an answer that arrives after logout does not sign the user back in', async () => {
     let reload: () => Promise<unknown> = async () => undefined;
     function Capture() {
       reload = useSigmaAuth().refreshUser;
@@ -332,9 +332,13 @@ describe('SigmaAuthProvider and useSigmaAuth', () => {
     );
     await signIn();
     await screen.findByText('Access denied');
+    await act(() => reload());
+    expect(suite.count('POST /api/v1/auth/refresh')).toBe(0);
     suite.user = userOf(['*']);
     await act(() => reload());
     expect(screen.getByText('User management')).toBeTruthy();
+    expect(suite.count('POST /api/v1/auth/refresh')).toBe(1);
+    expect(storage.get()).toMatchObject({ accessToken: 'access-2' });
 
     suite.holdProfile();
     let late: Promise<unknown> = Promise.resolve();
@@ -342,7 +346,7 @@ describe('SigmaAuthProvider and useSigmaAuth', () => {
       late = reload();
     });
     // The profile request is at the suite (and will succeed) before the user logs out.
-    await waitFor(() => expect(suite.count('GET /api/v1/me')).toBe(2));
+    await waitFor(() => expect(suite.count('GET /api/v1/me')).toBe(3));
     fireEvent.click(screen.getByRole('button', { name: 'Logout' }));
     await screen.findByRole('button', { name: 'Sign in' });
     suite.releaseProfile();

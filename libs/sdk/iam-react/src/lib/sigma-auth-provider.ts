@@ -36,6 +36,11 @@ interface FocusEvents {
   removeEventListener(type: string, listener: () => void): void;
 }
 
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const set = new Set(b);
+  return new Set(a).size === set.size && a.every((item) => set.has(item));
+}
+
 const sessionEnded = (): IAMError => new IAMError('SESSION_ENDED', 'The session has ended; sign in again', 401);
 
 /**
@@ -55,12 +60,24 @@ export function SigmaAuthProvider(props: SigmaAuthProviderProps): ReactElement {
   const generation = useRef(0);
   const signingIn = useRef(false);
   const revalidating = useRef<Promise<SigmaAuthUser | null> | null>(null);
+  const shownUser = useRef<SigmaAuthUser | null>(null);
+  useEffect(() => {
+    shownUser.current = session.user;
+  }, [session.user]);
 
   const load = useCallback(
     async (quiet = false): Promise<SigmaAuthUser | null> => {
       const started = generation.current;
+      const shown = shownUser.current;
       try {
         const user = authUserOf(await client.getProfile());
+        if (shown !== null && shown.id === user.id && !sameSet(shown.permissions, user.permissions)) {
+          // The access token still carries the old grants: a refresh reads them again, so the calls
+          // the UI now offers (or hides) get the same answer from the suite.
+          await client.refreshTokens().catch((error: unknown) => {
+            if (!(error instanceof IAMError)) throw error;
+          });
+        }
         if (started === generation.current) setSession({ status: 'signed-in', user, error: null });
         return user;
       } catch (error) {
