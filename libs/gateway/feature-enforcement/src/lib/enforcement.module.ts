@@ -1,5 +1,5 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown, Optional } from '@nestjs/common';
-import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
+import type { ThrottlerStorage } from '@nestjs/throttler';
 import { createEventTransport, InMemoryEventBus } from '@sigma/shared/data-access-events';
 import { AccessTokenVerifier } from '@sigma/shared/util-auth';
 import type { EventSettings } from '@sigma/shared/util-config';
@@ -10,6 +10,7 @@ import { DenyList } from './deny-list';
 import { EdgeConfigClient } from './edge-config.client';
 import { EnforcementSettings } from './enforcement.settings';
 import { EVENT_TRANSPORT, SESSION_SERVICE_URL } from './enforcement.tokens';
+import { MemoryThrottlerStorage } from './memory-throttler.storage';
 import { RateLimiter } from './rate-limiter';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 import { MemoryReplayCache, RedisReplayCache, ReplayCache } from './replay-cache';
@@ -44,7 +45,7 @@ export class EnforcementModule {
   static with(options: EnforcementModuleOptions): DynamicModule {
     const { settings } = options;
     const redis = settings.REDIS_URL ? new Redis(settings.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true }) : undefined;
-    const storage: ThrottlerStorage = redis ? new RedisThrottlerStorage(redis) : new ThrottlerStorageService();
+    const storage: ThrottlerStorage = redis ? new RedisThrottlerStorage(redis) : new MemoryThrottlerStorage();
     const replay: ReplayCache = redis ? new RedisReplayCache(redis) : new MemoryReplayCache();
     const verifier = new AccessTokenVerifier({
       publicUrl: settings.PUBLIC_URL,

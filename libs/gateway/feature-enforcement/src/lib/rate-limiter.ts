@@ -19,8 +19,8 @@ export interface RateLimitDecision {
 }
 
 /**
- * API.md's limits over a @nestjs/throttler storage (its in-memory ThrottlerStorageService, or the
- * Redis sliding log shared by replicas): each key has a sliding window of the policy's length and,
+ * API.md's limits over a @nestjs/throttler storage (MemoryThrottlerStorage, or the Redis sliding
+ * log shared by replicas): each key has a sliding window of the policy's length and,
  * where the policy has one, a one-second burst limit. A refused request is not counted, so a client
  * that waits `Retry-After` gets through. `factor` scales every limit (load tests, staging).
  */

@@ -50,7 +50,7 @@ export interface RateLimitPolicy {
   name: string;
   limit: number;
   windowSeconds: number;
-  /** Requests allowed within one second on top of the window's limit. */
+  /** At most this many requests within any one second, besides the window's limit. */
   burst?: number;
   key: RateLimitKey;
   /** Per-tenant overrides (the directory's `rate_limit`) replace limit and burst. */
