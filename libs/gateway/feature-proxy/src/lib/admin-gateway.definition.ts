@@ -1,5 +1,6 @@
-import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
 import { EnforcementMiddleware, EnforcementModule, EnforcementSettings } from '@sigma/gateway/feature-enforcement';
 import { InMemoryEventBus } from '@sigma/shared/data-access-events';
 import { HostContext, ServiceDefinition } from '@sigma/shared/feature-service-host';
@@ -8,11 +9,11 @@ import { GatewayController } from './gateway.controller';
 import { GatewaySettings, trustProxyOf } from './gateway.settings';
 import { GATEWAY_SETTINGS } from './gateway.tokens';
 import { OpenApiAggregator } from './openapi-aggregator';
-import { ProxyMiddleware, RouteScreenMiddleware } from './proxy.middleware';
+import { ProxyMiddleware } from './proxy.middleware';
 import { ServiceDirectory } from './service-directory';
 
 @Module({})
-class AdminGatewayModule implements NestModule {
+class AdminGatewayModule {
   static with(settings: GatewaySettings, enforcement: EnforcementSettings, events: EventSettings, bus?: InMemoryEventBus): DynamicModule {
     return {
       module: AdminGatewayModule,
@@ -27,12 +28,8 @@ class AdminGatewayModule implements NestModule {
         }),
       ],
       controllers: [GatewayController],
-      providers: [{ provide: GATEWAY_SETTINGS, useValue: settings }, ServiceDirectory, OpenApiAggregator, RouteScreenMiddleware, ProxyMiddleware],
+      providers: [{ provide: GATEWAY_SETTINGS, useValue: settings }, ServiceDirectory, OpenApiAggregator, EnforcementMiddleware, ProxyMiddleware],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RouteScreenMiddleware, EnforcementMiddleware, ProxyMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 }
 
@@ -57,5 +54,9 @@ export const adminGateway: ServiceDefinition<typeof settings> = {
     app.set('trust proxy', trustProxyOf(app.get<GatewaySettings>(GATEWAY_SETTINGS).TRUST_PROXY));
     app.get(OpenApiAggregator).useBase(openApi as unknown as Record<string, unknown>);
     SwaggerModule.setup('docs', app, openApi, { raw: false, customSiteTitle: 'Sigma IAM API', swaggerOptions: { url: '/api/v1/openapi.json' } });
+    // One Express handler ahead of Nest's router (ADR 0013): screen, enforce, then proxy or hand on
+    // to the gateway's own routes (health, metrics, the API description).
+    const gateway = app.get(ProxyMiddleware);
+    app.use((req: Request, res: Response, next: NextFunction) => gateway.use(req, res, next));
   },
 };

@@ -1,5 +1,5 @@
-import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
-import { bufferedBodyOf } from '@sigma/gateway/feature-enforcement';
+import { Inject, Injectable, NestMiddleware, Optional } from '@nestjs/common';
+import { bufferedBodyOf, EnforcementMiddleware } from '@sigma/gateway/feature-enforcement';
 import { DomainError, ErrorKind } from '@sigma/shared/util-errors';
 import { LOGGER, Logger, sendFamilyError, setRouteLabel } from '@sigma/shared/util-http';
 import type { NextFunction, Request, Response } from 'express';
@@ -11,30 +11,21 @@ import { isSafePath, routeOf, UpstreamService, upstreamUrls } from './upstream-r
 
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ECONNRESET']);
 
-/**
- * Runs first for every routed request, before the gateway's enforcement: labels it with its prefix
- * (a low-cardinality metrics label) and refuses unsafe spellings of a path with 400.
- */
-@Injectable()
-export class RouteScreenMiddleware implements NestMiddleware {
-  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
-
-  use(req: Request, res: Response, next: NextFunction): void {
-    const route = routeOf(req.path);
-    if (!route) return next();
-    setRouteLabel(res, `${route.prefix}/*`);
-    if (!isSafePath(req.originalUrl.split('?')[0])) {
-      return sendFamilyError(req, res, new DomainError(ErrorKind.VALIDATION, 'The request path is not acceptable'), this.logger);
-    }
-    next();
-  }
+/** Whether a request has a body to stream (RFC 9112 §6.3: only Content-Length or Transfer-Encoding announce one). */
+function hasBody(req: Request): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 /**
- * Streams each request of a route family to the service that owns it and the answer back,
- * without buffering bodies. Hop-by-hop headers are dropped both ways; X-Request-ID and
+ * The gateway's one request handler, mounted straight on Express ahead of Nest's router (ADR 0013):
+ * for a path of the route table it labels the request with its prefix (a low-cardinality metrics
+ * label) and refuses unsafe spellings with 400; then the enforcement runs (ADR 0016, 0017), for the
+ * gateway's own routes too; then a routed request streams to the service that owns it and the
+ * answer back, without buffering bodies. Hop-by-hop headers are dropped both ways; X-Request-ID and
  * X-Forwarded-* are set. A service that refuses connections is 503, one that is too slow 504, any
- * other failure 502, each in the family's error body.
+ * other failure 502, each in the family's error body. Without an enforcement (unit tests of the
+ * proxy alone) routed requests go straight to their service.
  */
 @Injectable()
 export class ProxyMiddleware implements NestMiddleware {
@@ -44,18 +35,27 @@ export class ProxyMiddleware implements NestMiddleware {
   constructor(
     @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Optional() private readonly enforcement?: EnforcementMiddleware,
   ) {
     const urls = upstreamUrls(settings);
     this.upstreams = Object.fromEntries(Object.entries(urls).map(([name, url]) => [name, new URL(url)])) as Record<UpstreamService, URL>;
   }
 
   use(req: Request, res: Response, next: NextFunction): void {
+    // Express resolves the client address (trust proxy) on every read of req.ip; the request log,
+    // the rate-limit key and X-Forwarded-For each read it, so it is resolved once.
+    Object.defineProperty(req, 'ip', { value: req.ip, enumerable: true });
     const route = routeOf(req.path);
-    if (!route) return next();
-    if (!isSafePath(req.originalUrl.split('?')[0])) {
-      return sendFamilyError(req, res, new DomainError(ErrorKind.VALIDATION, 'The request path is not acceptable'), this.logger);
+    if (route) {
+      setRouteLabel(res, `${route.prefix}/*`);
+      const query = req.originalUrl.indexOf('?');
+      if (!isSafePath(query === -1 ? req.originalUrl : req.originalUrl.slice(0, query))) {
+        return sendFamilyError(req, res, new DomainError(ErrorKind.VALIDATION, 'The request path is not acceptable'), this.logger);
+      }
     }
-    this.forward(req, res, route.service);
+    const proceed: NextFunction = route ? () => this.forward(req, res, route.service) : next;
+    if (this.enforcement) this.enforcement.use(req, res, proceed);
+    else proceed();
   }
 
   private forward(req: Request, res: Response, service: UpstreamService): void {
@@ -81,8 +81,10 @@ export class ProxyMiddleware implements NestMiddleware {
 
     upstream.on('response', (answer) => {
       clearTimeout(timer);
-      res.status(answer.statusCode ?? 502);
-      for (const [name, value] of Object.entries(withoutHopByHop(answer.headers))) {
+      res.statusCode = answer.statusCode ?? 502;
+      const kept = withoutHopByHop(answer.headers);
+      for (const name in kept) {
+        const value = kept[name];
         if (value !== undefined) res.setHeader(name, value);
       }
       answer.pipe(res);
@@ -105,6 +107,7 @@ export class ProxyMiddleware implements NestMiddleware {
     // A login body the enforcement read for its rate-limit key goes on as it came.
     const buffered = bufferedBodyOf(req);
     if (buffered) upstream.end(buffered);
-    else req.pipe(upstream);
+    else if (hasBody(req)) req.pipe(upstream);
+    else upstream.end();
   }
 }
