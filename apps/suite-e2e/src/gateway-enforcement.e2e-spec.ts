@@ -32,6 +32,8 @@ describe('gateway enforcement over real PostgreSQL, Kafka and Redis', () => {
   let redis: TestRedis;
   let suite: DistributedSuite;
   let second: AppProcess;
+  /** A third replica without REDIS_URL: its counters are in its own memory (MemoryThrottlerStorage). */
+  let alone: AppProcess;
   let db: Client;
   let gateway: string;
   let tenantId: string;
@@ -45,7 +47,7 @@ describe('gateway enforcement over real PostgreSQL, Kafka and Redis', () => {
     suite = await startDistributedSuite(postgres.url, kafka.brokers, env);
     gateway = suite.gateway.url;
     // A second replica of the gateway, as a Deployment with two pods runs it.
-    second = new AppProcess('admin-gateway', await freePort(), {
+    const replica = {
       ...process.env,
       ...env,
       LOG_LEVEL: 'warn',
@@ -56,8 +58,11 @@ describe('gateway enforcement over real PostgreSQL, Kafka and Redis', () => {
       USER_DIRECTORY_URL: suite.services['user-directory'].url,
       SESSION_SERVICE_URL: suite.services['session-service'].url,
       PRIVACY_WORKER_URL: suite.services['privacy-worker'].url,
-    });
-    await second.start();
+    };
+    second = new AppProcess('admin-gateway', await freePort(), replica);
+    const { REDIS_URL: _shared, ...inMemory } = replica;
+    alone = new AppProcess('admin-gateway', await freePort(), inMemory);
+    await Promise.all([second.start(), alone.start()]);
     db = new Client({ connectionString: postgres.url });
     await db.connect();
     tenantId = (await db.query("SELECT id FROM directory.tenants WHERE slug = 'default'")).rows[0].id;
@@ -75,6 +80,7 @@ describe('gateway enforcement over real PostgreSQL, Kafka and Redis', () => {
   afterAll(async () => {
     await db?.end();
     await second?.stop();
+    await alone?.stop();
     await suite?.stop();
     await Promise.all([kafka?.destroy(), redis?.stop()]);
     await postgres?.stop();
@@ -308,6 +314,103 @@ describe('gateway enforcement over real PostgreSQL, Kafka and Redis', () => {
       }
       expect(limited?.status).toBe(429);
       expect(await limited?.json()).toEqual({ error: 'Rate limit exceeded', retry_after: Number(limited?.headers.get('retry-after')) });
+    });
+
+    /** A new tenant (the admin is a platform operator) with one API key for seed 003's routes. */
+    async function tenantWithKey(name: string): Promise<{ id: string; apiKey: string }> {
+      const headers = { 'content-type': 'application/json', authorization: `Bearer ${adminTokens.access_token}` };
+      const created = await fetch(`${gateway}/api/v1/tenants`, { method: 'POST', headers, body: JSON.stringify({ name: `${name} ${randomUUID().slice(0, 8)}` }) });
+      expect(created.status).toBe(201);
+      const { id } = await readJson<{ id: string }>(created);
+      const key = await fetch(`${gateway}/api/v1/tenants/${id}/api-keys`, { method: 'POST', headers, body: JSON.stringify({ name: 'e2e' }) });
+      expect(key.status).toBe(201);
+      return { id, apiKey: (await readJson<{ api_key: string }>(key)).api_key };
+    }
+
+    const rateHeaders = (answer: Response) => ({
+      limit: answer.headers.get('x-ratelimit-limit'),
+      remaining: answer.headers.get('x-ratelimit-remaining'),
+      reset: Number(answer.headers.get('x-ratelimit-reset')),
+    });
+
+    // The Redis-backed replicas share counters; the third counts in its own memory: both must agree.
+    describe.each([
+      ['in Redis', () => gateway, true],
+      ['in memory', () => alone.url, false],
+    ])('with counters %s', (_backend, at, shared) => {
+      it("applies a tenant's rate-limit override set with PATCH /api/v1/tenants/{id} to that tenant only", async () => {
+        const limitedTenant = await tenantWithKey('Override');
+        const otherTenant = await tenantWithKey('Default');
+        const patched = await fetch(`${gateway}/api/v1/tenants/${limitedTenant.id}`, {
+          method: 'PATCH',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${adminTokens.access_token}` },
+          body: JSON.stringify({ rate_limit: { requests_per_minute: 4, burst: 50 } }),
+        });
+        expect(patched.status).toBe(200);
+        expect((await readJson<{ rate_limit: unknown }>(patched)).rate_limit).toEqual({ requests_per_minute: 4, burst: 50 });
+
+        for (let i = 0; i < 4; i += 1) {
+          const answer = await get('/api/users', { 'x-api-key': limitedTenant.apiKey }, at());
+          expect(answer.status).toBe(200);
+          await answer.body?.cancel();
+          const headers = rateHeaders(answer);
+          expect(headers).toMatchObject({ limit: '4', remaining: String(3 - i) });
+          // The window slides: the budget is whole again a minute after this, the newest request.
+          expect(headers.reset).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) + 55);
+          expect(headers.reset).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + 61);
+        }
+        const limited = await get('/api/users', { 'x-api-key': limitedTenant.apiKey }, at());
+        expect(limited.status).toBe(429);
+        const retryAfter = Number(limited.headers.get('retry-after'));
+        // The oldest of the four frees its slot within the minute.
+        expect(retryAfter).toBeGreaterThan(0);
+        expect(retryAfter).toBeLessThanOrEqual(60);
+        expect(rateHeaders(limited)).toMatchObject({ limit: '4', remaining: '0' });
+        expect(rateHeaders(limited).reset).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) + retryAfter - 1);
+        expect(await limited.json()).toEqual({ error: 'Rate limit exceeded', retry_after: retryAfter });
+
+        // The other tenant, from the same address on the same route, keeps API.md's default.
+        const other = await get('/api/users', { 'x-api-key': otherTenant.apiKey }, at());
+        expect(other.status).toBe(200);
+        await other.body?.cancel();
+        expect(rateHeaders(other)).toMatchObject({ limit: '100', remaining: '99' });
+        if (shared) {
+          // The override is the tenant's, whichever replica sharing the counters answers.
+          const atSecond = await get('/api/users', { 'x-api-key': limitedTenant.apiKey }, second.url);
+          expect(atSecond.status).toBe(429);
+          await atSecond.body?.cancel();
+        }
+      });
+
+      it("refuses more than seed 003's burst of 10 within a second, inside the minute's budget, and lets the tenant on once the second has passed", async () => {
+        const tenant = await tenantWithKey('Burst');
+        const headers = { 'x-api-key': tenant.apiKey };
+        // Twenty at once: whatever the machine's speed, no second may let more than ten through.
+        const answers = await Promise.all(Array.from({ length: 20 }, () => get('/api/users', headers, at())));
+        const allowed = answers.filter((a) => a.status === 200);
+        const refused = answers.filter((a) => a.status === 429);
+        expect(allowed.length + refused.length).toBe(20);
+        expect(allowed.length).toBeLessThanOrEqual(10);
+        expect(refused.length).toBeGreaterThanOrEqual(10);
+        // Those let through count against the minute's 100, one each.
+        expect(allowed.map((a) => Number(rateHeaders(a).remaining)).sort((a, b) => b - a)).toEqual(allowed.map((_, i) => 99 - i));
+        expect(allowed.every((a) => rateHeaders(a).limit === '100')).toBe(true);
+        for (const answer of refused) {
+          // The burst, not the window: a second's wait is enough.
+          expect(answer.headers.get('retry-after')).toBe('1');
+          expect(rateHeaders(answer)).toMatchObject({ limit: '100', remaining: '0' });
+          expect(await answer.json()).toEqual({ error: 'Rate limit exceeded', retry_after: 1 });
+        }
+        await Promise.all(allowed.map((a) => a.body?.cancel()));
+
+        const after = await eventually(async () => {
+          const answer = await get('/api/users', headers, at());
+          await answer.body?.cancel();
+          return answer.status === 200 ? answer : undefined;
+        }, 10000, 250);
+        // The refused requests were not counted: the minute's budget goes on from the allowed ones.
+        expect(rateHeaders(after)).toMatchObject({ limit: '100', remaining: String(99 - allowed.length) });
+      });
     });
   });
 
