@@ -2,4 +2,22 @@
 // class and one token cache (no dual-package hazard).
 import sdk from '../index.js';
 
-export const { IAMError, iamErrorOf, generateCodeChallenge, generateCodeVerifier, generateState, SigmaIAM, MemoryTokenStorage } = sdk;
+export const {
+  codeChallengeOf,
+  defaultTransactionStore,
+  DPoPSigner,
+  generateCodeChallenge,
+  generateCodeVerifier,
+  generateDPoPKeyPair,
+  generateState,
+  grants,
+  htuOf,
+  IAMError,
+  iamErrorOf,
+  IdentityClient,
+  IdentityGateway,
+  MemoryTokenStorage,
+  MemoryTransactionStore,
+  PendingAuthorizations,
+  SigmaIAM
+} = sdk;

@@ -1,3 +1,4 @@
+import type { DPoPSigner } from './dpop';
 import { IAMError, iamErrorOf } from './iam-error';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -24,6 +25,8 @@ export interface HttpRequest {
   json?: unknown;
   form?: Record<string, string | undefined>;
   headers?: Record<string, string>;
+  /** Sign a DPoP proof for this request (RFC 9449); with accessToken, it is sent as `Authorization: DPoP` and hashed into `ath`. */
+  dpop?: { signer: DPoPSigner; accessToken?: string };
 }
 
 /** RFC 9110 §9.2.2: repeating these has the effect of sending them once, so a retry is safe. */
@@ -53,12 +56,27 @@ export class HttpTransport {
     const retries = IDEMPOTENT.has(request.method) ? this.options.retries : 0;
     for (let attempt = 0; ; attempt += 1) {
       try {
-        return await this.once<T>(request);
+        return await this.withDPoPNonce<T>(request);
       } catch (error) {
         const wait = attempt < retries ? this.retryDelayOf(error, attempt) : undefined;
         if (wait === undefined) throw error;
         await this.options.sleep(wait);
       }
+    }
+  }
+
+  /**
+   * A proof refused for want of a (newer) nonce is sent once more with the nonce the refusal
+   * carried, whatever the method: the server refused it before acting (RFC 9449 §8, §9).
+   */
+  private async withDPoPNonce<T>(request: HttpRequest): Promise<T> {
+    const url = this.urlOf(request.path, request.query);
+    const before = request.dpop?.signer.nonceFor(url);
+    try {
+      return await this.once<T>(request);
+    } catch (error) {
+      if (request.dpop === undefined || !(error instanceof IAMError) || error.code !== 'use_dpop_nonce' || request.dpop.signer.nonceFor(url) === before) throw error;
+      return this.once<T>(request);
     }
   }
 
@@ -82,13 +100,20 @@ export class HttpTransport {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(request.json);
     }
+    const url = this.urlOf(request.path, request.query);
+    if (request.dpop !== undefined) {
+      const { signer, accessToken } = request.dpop;
+      headers['dpop'] = await signer.proof({ htm: request.method, htu: url, accessToken });
+      if (accessToken !== undefined) headers['authorization'] = `DPoP ${accessToken}`;
+    }
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), this.options.timeoutMs);
     let response: Response;
     try {
-      response = await this.options.fetch(this.urlOf(request.path, request.query), { method: request.method, headers, body, signal: abort.signal, redirect: 'manual' });
+      response = await this.options.fetch(url, { method: request.method, headers, body, signal: abort.signal, redirect: 'manual' });
+      request.dpop?.signer.rememberNonce(url, response.headers.get('dpop-nonce'));
       const parsed = await this.bodyOf(response);
-      if (!response.ok) throw iamErrorOf(response.status, parsed, response.headers);
+      if (!response.ok) throw this.errorOf(response, parsed);
       return parsed as T;
     } catch (error) {
       if (error instanceof IAMError) throw error;
@@ -97,6 +122,15 @@ export class HttpTransport {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private errorOf(response: Response, body: unknown): IAMError {
+    const error = iamErrorOf(response.status, body, response.headers);
+    // A resource server asks for a nonce in WWW-Authenticate (RFC 9449 §9), not in the body.
+    if (error.code === 'use_dpop_nonce' || !/\berror="use_dpop_nonce"/.test(response.headers.get('www-authenticate') ?? '')) return error;
+    const nonceError = new IAMError('use_dpop_nonce', 'The server asks for a DPoP nonce', response.status, error.details);
+    nonceError.requestId = error.requestId;
+    return nonceError;
   }
 
   private async bodyOf(response: Response): Promise<unknown> {

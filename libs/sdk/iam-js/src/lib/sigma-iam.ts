@@ -1,7 +1,10 @@
 import { decodeJwt } from 'jose';
+import { defaultTransactionStore, PendingAuthorization, PendingAuthorizations, TransactionStore } from './authorization-transactions';
+import { clientAuthenticated } from './client-auth';
+import { DPoPSigner } from './dpop';
 import { FetchLike, HttpRequest, HttpTransport } from './http-transport';
 import { IAMError } from './iam-error';
-import { generateCodeChallenge, generateCodeVerifier, generateState } from './pkce';
+import { codeChallengeOf, generateCodeChallenge, generateCodeVerifier, generateState } from './pkce';
 import { MemoryTokenStorage, StoredTokens, TokenSource, TokenStorage } from './token-storage';
 import { TokenVerifier } from './token-verifier';
 import type {
@@ -52,7 +55,34 @@ export interface SigmaIAMOptions {
   audience?: string;
   /** Another fetch (tests, proxies); default globalThis.fetch. */
   fetch?: FetchLike;
+  /**
+   * Bind OAuth tokens (code exchange, OAuth refresh) to a DPoP key (RFC 9449) and prove it on every
+   * call: `true` for a fresh non-extractable key, or a signer of your own. Default off.
+   */
+  dpop?: boolean | DPoPSigner;
+  /** Where pending authorizations (state, PKCE verifier) wait for the redirect back; sessionStorage in browsers, else memory. */
+  transactionStore?: TransactionStore;
 }
+
+/** Options of loginWithProvider / loginWithGoogle. */
+export interface SocialLoginOptions {
+  /** Where the suite sends the browser back; default the client's redirectUri. */
+  redirectUri?: string;
+}
+
+/** The part of a browser's `location` social login uses. */
+interface BrowserLocation {
+  href: string;
+  assign(url: string): void;
+}
+
+/** The page's location in a browser; undefined in Node and workers without one. */
+function browserLocation(): BrowserLocation | undefined {
+  const { location } = globalThis as { location?: Partial<BrowserLocation> };
+  return location !== undefined && typeof location.href === 'string' && typeof location.assign === 'function' ? (location as BrowserLocation) : undefined;
+}
+
+const PROVIDER = /^[a-z0-9][a-z0-9-]{0,63}$/i;
 
 interface TokenEndpointAnswer {
   access_token: string;
@@ -72,18 +102,6 @@ interface LoginAnswer extends Partial<TokenEndpointAnswer> {
 const API_AUDIENCE = 'urn:sigma-iam:api';
 const FIRST_PARTY_CLIENT = 'sigma-iam';
 
-function encodeClientCredential(value: string): string {
-  // RFC 6749 §2.3.1: form-urlencode id and secret before joining them for Basic.
-  return encodeURIComponent(value).replace(/%20/g, '+');
-}
-
-function base64(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
 /**
  * The Sigma IAM client of seed 000 for Node 20 and browsers: direct login, profile and admin calls,
  * the authorization code flow with PKCE, local token verification, and the token lifecycle around
@@ -97,6 +115,8 @@ export class SigmaIAM {
   private readonly refreshSkewMs: number;
   private refreshing: Promise<StoredTokens> | null = null;
   private readonly authListeners = new Set<(change: AuthChange) => void>();
+  private readonly pending: PendingAuthorizations;
+  private readonly signer: Promise<DPoPSigner> | undefined;
 
   constructor(private readonly options: SigmaIAMOptions) {
     const baseUrl = options.baseURL ?? options.baseUrl;
@@ -125,6 +145,10 @@ export class SigmaIAM {
       timeoutMs,
       fetch: fetchImpl,
     });
+    this.pending = new PendingAuthorizations(options.transactionStore ?? defaultTransactionStore());
+    this.signer = options.dpop instanceof DPoPSigner ? Promise.resolve(options.dpop) : options.dpop === true ? DPoPSigner.generate() : undefined;
+    // A key generation that failed is reported by the call that needs the key, not as an unhandled rejection.
+    this.signer?.catch(() => undefined);
   }
 
   // ── Authentication ────────────────────────────────────────────────────────────────────────────
@@ -242,8 +266,14 @@ export class SigmaIAM {
 
   // ── OAuth 2.1 authorization code flow ─────────────────────────────────────────────────────────
 
-  /** The authorization endpoint URL (/oauth/v1/authorize) for response_type=code. */
+  /**
+   * The authorization endpoint URL (/oauth/v1/authorize) for response_type=code, or with `provider`
+   * the suite's social login (/api/v1/auth/social/{provider}) for that upstream provider. Without a
+   * codeChallenge, a provider URL gets a fresh PKCE verifier (S256) and state, remembered for
+   * handleRedirectCallback.
+   */
   getAuthorizationUrl(params: AuthorizationUrlParams = {}): string {
+    if (params.provider !== undefined) return this.socialLoginUrl(params.provider, params);
     const clientId = this.required(this.options.clientId, 'clientId');
     const redirectUri = this.required(params.redirectUri ?? this.options.redirectUri, 'redirectUri');
     if ((params.codeChallengeMethod !== undefined || params.codeChallenge !== undefined) && params.codeChallenge === undefined) {
@@ -269,8 +299,61 @@ export class SigmaIAM {
     const codeVerifier = generateCodeVerifier();
     const state = generateState();
     const nonce = generateState();
-    const url = this.getAuthorizationUrl({ ...params, state, nonce, codeChallenge: await generateCodeChallenge(codeVerifier), codeChallengeMethod: 'S256' });
+    const redirectUri = this.required(params.redirectUri ?? this.options.redirectUri, 'redirectUri');
+    const url = this.getAuthorizationUrl({ ...params, redirectUri, state, nonce, codeChallenge: await generateCodeChallenge(codeVerifier), codeChallengeMethod: 'S256' });
+    this.pending.save({ state, nonce, codeVerifier, redirectUri, provider: params.provider?.toLowerCase() });
     return { url, state, nonce, codeVerifier };
+  }
+
+  /**
+   * Social login (seed 000: `const { user } = await iam.loginWithGoogle()`). In a browser: at the
+   * redirect URI of a sign-in this client started, it completes it (handleRedirectCallback) and
+   * resolves the user and tokens; anywhere else it sends the page to the suite's social login for
+   * the provider (PKCE and state kept in the transaction store) and the promise stays pending while
+   * the page unloads: call it (or handleRedirectCallback) again on the page the browser returns to.
+   * Without a browser (Node), it throws IAMError BROWSER_REQUIRED: there, send the user's browser to
+   * getAuthorizationUrl({ provider }) and finish with handleRedirectCallback(callbackUrl).
+   */
+  async loginWithProvider(provider: string, options: SocialLoginOptions = {}): Promise<LoginResult> {
+    const location = browserLocation();
+    if (location === undefined) {
+      throw new IAMError('BROWSER_REQUIRED', 'loginWithProvider redirects a browser; on a server, send the browser to getAuthorizationUrl({ provider }) and finish with handleRedirectCallback(callbackUrl)', 0);
+    }
+    const returning = this.pendingOf(location.href);
+    if (returning?.provider === provider) return this.handleRedirectCallback(location.href);
+    location.assign(this.getAuthorizationUrl({ provider, redirectUri: options.redirectUri }));
+    return new Promise<LoginResult>(() => undefined);
+  }
+
+  /** loginWithProvider('google'). */
+  loginWithGoogle(options: SocialLoginOptions = {}): Promise<LoginResult> {
+    return this.loginWithProvider('google', options);
+  }
+
+  /**
+   * Completes a sign-in this client started (getAuthorizationUrl({ provider }),
+   * createAuthorizationRequest, loginWithProvider) at its redirect URI: the state must name a
+   * pending authorization (single use, 10 minutes), `iss` (RFC 9207) must be this suite's, then the
+   * code is redeemed with the remembered PKCE verifier (POST /api/v1/auth/social/token for social
+   * logins, the token endpoint otherwise) and the tokens are kept. `url` defaults to the page's.
+   * An error the redirect carried (access_denied, ...) is thrown as IAMError with that code.
+   */
+  async handleRedirectCallback(url?: string): Promise<LoginResult> {
+    const href = this.required(url ?? browserLocation()?.href, 'url');
+    const params = new URL(href).searchParams;
+    const state = params.get('state');
+    const pending = state === null ? null : this.pending.take(state);
+    if (pending === null) throw new IAMError('INVALID_STATE', 'The callback names no sign-in this client started (unknown, used or expired state)', 0);
+    const error = params.get('error');
+    if (error !== null) throw new IAMError(error, params.get('error_description') ?? error, 0);
+    const issuer = params.get('iss');
+    if (issuer !== null && !this.isOwnIssuer(issuer)) throw new IAMError('INVALID_ISSUER', 'The callback comes from another issuer', 0);
+    const code = params.get('code');
+    if (code === null || code === '') throw new IAMError('INVALID_RESPONSE', 'The callback carries no code', 0);
+    if (pending.provider !== undefined) return this.redeemSocialCode(code, pending);
+    const tokens = await this.exchangeCodeForTokens({ code, codeVerifier: pending.codeVerifier, redirectUri: pending.redirectUri });
+    const user = await this.getProfile();
+    return { user, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? '', idToken: tokens.idToken, tokenType: tokens.tokenType, expiresIn: tokens.expiresIn, scope: tokens.scope ?? '' };
   }
 
   /** Redeems an authorization code at /oauth/v1/token and keeps the tokens. */
@@ -279,6 +362,7 @@ export class SigmaIAM {
     const answer = await this.http.send<TokenEndpointAnswer>({
       method: 'POST',
       path: '/oauth/v1/token',
+      dpop: await this.dpopOf(),
       ...this.clientAuthenticated({
         grant_type: 'authorization_code',
         code,
@@ -297,7 +381,58 @@ export class SigmaIAM {
 
   // ── Token lifecycle ───────────────────────────────────────────────────────────────────────────
 
-  private async loggedIn(answer: LoginAnswer): Promise<LoginResult> {
+  private socialLoginUrl(provider: string, params: AuthorizationUrlParams): string {
+    if (!PROVIDER.test(provider)) throw new TypeError('provider is a provider name such as google, github or microsoft');
+    const clientId = this.required(this.options.clientId, 'clientId');
+    const redirectUri = this.required(params.redirectUri ?? this.options.redirectUri, 'redirectUri');
+    let { state, codeChallenge } = params;
+    if (codeChallenge === undefined) {
+      if (params.codeChallengeMethod !== undefined) throw new TypeError('codeChallengeMethod needs codeChallenge');
+      const codeVerifier = generateCodeVerifier();
+      state ??= generateState();
+      codeChallenge = codeChallengeOf(codeVerifier);
+      this.pending.save({ state, codeVerifier, redirectUri, provider: provider.toLowerCase() });
+    }
+    return this.http.urlOf(`/api/v1/auth/social/${encodeURIComponent(provider.toLowerCase())}`, {
+      client_id: clientId,
+      redirect_uri: redirectUri,
+      state,
+      code_challenge: codeChallenge,
+      code_challenge_method: params.codeChallengeMethod ?? 'S256',
+      tenant_id: this.options.tenantId,
+    });
+  }
+
+  /** The pending authorization a callback URL names, without using it up. */
+  private pendingOf(href: string): PendingAuthorization | null {
+    const state = new URL(href).searchParams.get('state');
+    return state === null ? null : this.pending.peek(state);
+  }
+
+  /** RFC 9207: the suite's issuers are `<public URL>/oauth/tenants/<tenant id>`. */
+  private isOwnIssuer(issuer: string): boolean {
+    const base = `${(this.options.issuerBaseURL ?? this.baseUrl).replace(/\/+$/, '')}/oauth/tenants/`;
+    if (!issuer.startsWith(base)) return false;
+    const tenantId = issuer.slice(base.length);
+    return this.options.tenantId === undefined ? /^[0-9a-f-]{36}$/i.test(tenantId) : tenantId.toLowerCase() === this.options.tenantId.toLowerCase();
+  }
+
+  /** The one-time code of seed 000's social login, for the login answer; the tokens are the application's (refreshed at the token endpoint). */
+  private async redeemSocialCode(code: string, pending: PendingAuthorization): Promise<LoginResult> {
+    const answer = await this.http.send<LoginAnswer>({
+      method: 'POST',
+      path: '/api/v1/auth/social/token',
+      ...this.clientAuthenticated({ grant_type: 'authorization_code', code, redirect_uri: pending.redirectUri, code_verifier: pending.codeVerifier }),
+    });
+    return this.loggedIn(answer, 'oauth');
+  }
+
+  private async dpopOf(accessToken?: string): Promise<HttpRequest['dpop']> {
+    const signer = await this.signer;
+    return signer === undefined ? undefined : { signer, accessToken };
+  }
+
+  private async loggedIn(answer: LoginAnswer, source: TokenSource = 'login'): Promise<LoginResult> {
     if (answer.mfa_required === true) {
       const error = new IAMError('MFA_REQUIRED', 'The user must confirm a second factor', 200);
       error.mfaSessionId = answer.mfa_session_id;
@@ -307,7 +442,7 @@ export class SigmaIAM {
       throw new IAMError('INVALID_RESPONSE', 'The login answer carries no tokens', 200);
     }
     const tokens: TokenEndpointAnswer = { access_token: answer.access_token, refresh_token: answer.refresh_token, id_token: answer.id_token, token_type: answer.token_type ?? 'Bearer', expires_in: answer.expires_in ?? 0, scope: answer.scope };
-    await this.keep(tokens, 'login');
+    await this.keep(tokens, source);
     return { user: answer.user, accessToken: answer.access_token, refreshToken: answer.refresh_token, idToken: answer.id_token, tokenType: tokens.token_type, expiresIn: tokens.expires_in, scope: answer.scope ?? '' };
   }
 
@@ -318,6 +453,7 @@ export class SigmaIAM {
       idToken: answer.id_token ?? previous?.idToken,
       expiresAt: answer.expires_in > 0 ? Date.now() + answer.expires_in * 1000 : undefined,
       source,
+      tokenType: answer.token_type,
     };
     await this.storage.set(tokens);
     this.emit({ type: previous ? 'refreshed' : 'signed-in' });
@@ -339,17 +475,23 @@ export class SigmaIAM {
     if (!stored) throw new IAMError('AUTHENTICATION_REQUIRED', 'Not signed in', 0);
     const tokens = await this.fresh(stored);
     try {
-      return await this.http.send<T>(this.withBearer(request, tokens.accessToken));
+      return await this.http.send<T>(await this.withToken(request, tokens));
     } catch (error) {
       if (!(error instanceof IAMError) || error.status !== 401 || tokens.refreshToken === undefined) throw error;
       // The suite refused the token (expired early, revoked, keys rotated): refresh once and try again.
       const renewed = await this.refreshAfterRejection(tokens.accessToken);
-      return this.http.send<T>(this.withBearer(request, renewed.accessToken));
+      return this.http.send<T>(await this.withToken(request, renewed));
     }
   }
 
-  private withBearer(request: HttpRequest, accessToken: string): HttpRequest {
-    return { ...request, headers: { ...request.headers, authorization: `Bearer ${accessToken}` } };
+  /** Bearer, or for a DPoP-bound token the DPoP scheme with a proof of this request. */
+  private async withToken(request: HttpRequest, tokens: StoredTokens): Promise<HttpRequest> {
+    if (tokens.tokenType?.toLowerCase() === 'dpop') {
+      const dpop = await this.dpopOf(tokens.accessToken);
+      if (dpop === undefined) throw new IAMError('DPOP_KEY_REQUIRED', 'The access token is DPoP-bound: create the client with the dpop option that obtained it', 0);
+      return { ...request, dpop };
+    }
+    return { ...request, headers: { ...request.headers, authorization: `Bearer ${tokens.accessToken}` } };
   }
 
   /** The tokens, refreshed first when the access token is (nearly) expired. */
@@ -393,7 +535,12 @@ export class SigmaIAM {
       answer =
         tokens.source === 'login'
           ? await this.http.send<TokenEndpointAnswer>({ method: 'POST', path: '/api/v1/auth/refresh', json: { refresh_token: refreshToken } })
-          : await this.http.send<TokenEndpointAnswer>({ method: 'POST', path: '/oauth/v1/token', ...this.clientAuthenticated({ grant_type: 'refresh_token', refresh_token: refreshToken }) });
+          : await this.http.send<TokenEndpointAnswer>({
+              method: 'POST',
+              path: '/oauth/v1/token',
+              dpop: await this.dpopOf(),
+              ...this.clientAuthenticated({ grant_type: 'refresh_token', refresh_token: refreshToken }),
+            });
     } catch (error) {
       // A refused refresh token will not work again: sign out locally. Network trouble keeps the tokens.
       if (error instanceof IAMError && error.status >= 400 && error.status < 500 && error.status !== 429) {
@@ -407,10 +554,7 @@ export class SigmaIAM {
 
   /** Form parameters and headers for the OAuth client: Basic with a secret, client_id in the form without. */
   private clientAuthenticated(form: Record<string, string | undefined>): Pick<HttpRequest, 'form' | 'headers'> {
-    const clientId = this.options.clientId ?? FIRST_PARTY_CLIENT;
-    if (this.options.clientSecret === undefined) return { form: { ...form, client_id: clientId } };
-    const credential = `${encodeClientCredential(clientId)}:${encodeClientCredential(this.options.clientSecret)}`;
-    return { form, headers: { authorization: `Basic ${base64(credential)}` } };
+    return clientAuthenticated(this.options.clientId ?? FIRST_PARTY_CLIENT, this.options.clientSecret, form);
   }
 
   private required(value: string | undefined, name: string): string {

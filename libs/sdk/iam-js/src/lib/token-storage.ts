@@ -10,6 +10,8 @@ export interface StoredTokens {
   expiresAt?: number;
   /** 'login': the direct login API (refreshed at /api/v1/auth/refresh); 'oauth': the token endpoint. */
   source: TokenSource;
+  /** Bearer or DPoP (a DPoP-bound token is sent with the DPoP scheme and a proof); Bearer when absent. */
+  tokenType?: string;
 }
 
 /**

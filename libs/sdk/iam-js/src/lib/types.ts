@@ -93,6 +93,12 @@ export interface AuthorizationUrlParams {
   redirectUri?: string;
   prompt?: string;
   loginHint?: string;
+  /**
+   * A social provider (google, github, microsoft, ...): the URL is then the suite's social login
+   * (seed 000's /api/v1/auth/social/{provider}); scope, nonce, prompt and loginHint do not apply
+   * there (the tokens carry openid profile email).
+   */
+  provider?: string;
 }
 
 /** A complete authorization request: the URL to send the browser to and what the callback needs. */
