@@ -172,6 +172,8 @@ describe('@sigma/iam-js against the suite', () => {
     const created = await newUser();
     const storage = new MemoryTokenStorage();
     const iam = sdk({ storage });
+    const changes: unknown[] = [];
+    iam.onAuthChange((change) => changes.push(change));
     const { accessToken, refreshToken } = await iam.login(created.email, USER_PASSWORD);
     await expect(iam.getProfile()).resolves.toMatchObject({ id: created.id });
     const { sid } = await iam.verifyToken(accessToken);
@@ -192,6 +194,7 @@ describe('@sigma/iam-js against the suite', () => {
     expect(refused).toBeInstanceOf(IAMError);
     expect(refused).toMatchObject({ status: 401, code: expect.stringMatching(/^(INVALID_TOKEN|AUTHENTICATION_REQUIRED)$/) });
     expect(storage.get()).toBeNull();
+    expect(changes).toEqual([{ type: 'signed-in' }, { type: 'signed-out', reason: 'session-ended' }]);
     await expect(iam.getProfile()).rejects.toMatchObject({ code: 'AUTHENTICATION_REQUIRED', status: 0 });
     expect((await rawRefresh(refreshToken)).status).toBe(401);
 
