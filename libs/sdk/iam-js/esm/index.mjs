@@ -4,7 +4,7 @@ import sdk from '../index.js';
 
 export const {
   codeChallengeOf,
-  defaultTransactionStore,
+  defaultAuthorizationStore,
   DPoPSigner,
   generateCodeChallenge,
   generateCodeVerifier,
@@ -17,7 +17,7 @@ export const {
   IdentityClient,
   IdentityGateway,
   MemoryTokenStorage,
-  MemoryTransactionStore,
+  MemoryAuthorizationStore,
   PendingAuthorizations,
   SigmaIAM
 } = sdk;

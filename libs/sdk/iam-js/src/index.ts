@@ -1,5 +1,5 @@
-export { defaultTransactionStore, MemoryTransactionStore, PendingAuthorizations } from './lib/authorization-transactions';
-export type { PendingAuthorization, TransactionStore } from './lib/authorization-transactions';
+export { defaultAuthorizationStore, MemoryAuthorizationStore, PendingAuthorizations } from './lib/authorization-transactions';
+export type { PendingAuthorization, AuthorizationStore } from './lib/authorization-transactions';
 export { DPoPSigner, generateDPoPKeyPair, htuOf } from './lib/dpop';
 export type { DPoPKeyPair, DPoPProofParams } from './lib/dpop';
 export { IAMError, iamErrorOf } from './lib/iam-error';

@@ -1,11 +1,11 @@
-import { defaultTransactionStore, MemoryTransactionStore, PendingAuthorizations } from './authorization-transactions';
+import { defaultAuthorizationStore, MemoryAuthorizationStore, PendingAuthorizations } from './authorization-transactions';
 import { codeChallengeOf, generateCodeChallenge, generateCodeVerifier } from './pkce';
 
 describe('pending authorizations (PKCE storage)', () => {
   const pending = { state: 's-1', codeVerifier: generateCodeVerifier(), redirectUri: 'https://app.example/cb', provider: 'google' };
 
   it('gives each saved authorization back once, by its state', () => {
-    const store = new MemoryTransactionStore();
+    const store = new MemoryAuthorizationStore();
     const authorizations = new PendingAuthorizations(store);
     authorizations.save(pending);
     expect(authorizations.peek('s-1')).toMatchObject(pending);
@@ -16,7 +16,7 @@ describe('pending authorizations (PKCE storage)', () => {
 
   it('refuses authorizations older than ten minutes, and garbage in the store', () => {
     let now = 1_000_000;
-    const store = new MemoryTransactionStore();
+    const store = new MemoryAuthorizationStore();
     const authorizations = new PendingAuthorizations(store, 600_000, () => now);
     authorizations.save(pending);
     now += 600_001;
@@ -28,7 +28,7 @@ describe('pending authorizations (PKCE storage)', () => {
   });
 
   it('keeps at most its capacity in memory, dropping the oldest', () => {
-    const store = new MemoryTransactionStore(2);
+    const store = new MemoryAuthorizationStore(2);
     store.setItem('a', '1');
     store.setItem('b', '2');
     store.setItem('c', '3');
@@ -36,11 +36,11 @@ describe('pending authorizations (PKCE storage)', () => {
   });
 
   it("uses the browser's sessionStorage when there is one, else memory", () => {
-    expect(defaultTransactionStore()).toBeInstanceOf(MemoryTransactionStore);
-    const sessionStorage = new MemoryTransactionStore();
+    expect(defaultAuthorizationStore()).toBeInstanceOf(MemoryAuthorizationStore);
+    const sessionStorage = new MemoryAuthorizationStore();
     Object.assign(globalThis, { sessionStorage });
     try {
-      expect(defaultTransactionStore()).toBe(sessionStorage);
+      expect(defaultAuthorizationStore()).toBe(sessionStorage);
     } finally {
       delete (globalThis as { sessionStorage?: unknown }).sessionStorage;
     }

@@ -3,14 +3,14 @@
  * redirect back: the three calls of Web Storage, so `sessionStorage` fits as it is. They must be
  * synchronous, since seed 000 builds authorization URLs synchronously.
  */
-export interface TransactionStore {
+export interface AuthorizationStore {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;
   removeItem(key: string): void;
 }
 
 /** Pending authorizations kept in this process; the oldest go first beyond `capacity`. */
-export class MemoryTransactionStore implements TransactionStore {
+export class MemoryAuthorizationStore implements AuthorizationStore {
   private readonly items = new Map<string, string>();
 
   constructor(private readonly capacity = 1000) {}
@@ -34,14 +34,14 @@ export class MemoryTransactionStore implements TransactionStore {
  * The browser's sessionStorage when there is one (it survives the redirect to the provider and
  * back, stays in this tab, and is gone when the tab closes), else memory.
  */
-export function defaultTransactionStore(): TransactionStore {
+export function defaultAuthorizationStore(): AuthorizationStore {
   try {
-    const storage = (globalThis as { sessionStorage?: TransactionStore }).sessionStorage;
+    const storage = (globalThis as { sessionStorage?: AuthorizationStore }).sessionStorage;
     if (storage !== undefined) return storage;
   } catch {
     // sessionStorage refused (sandboxed frame, storage disabled): memory still works within the page.
   }
-  return new MemoryTransactionStore();
+  return new MemoryAuthorizationStore();
 }
 
 /** One authorization the browser was sent to, as the callback needs it. */
@@ -65,7 +65,7 @@ const PREFIX = 'sigma-iam:authorization:';
  */
 export class PendingAuthorizations {
   constructor(
-    private readonly store: TransactionStore,
+    private readonly store: AuthorizationStore,
     private readonly maxAgeMs = 600_000,
     private readonly now: () => number = Date.now,
   ) {}

@@ -1,6 +1,6 @@
 import { base64url, decodeJwt, UnsecuredJWT } from 'jose';
 import { createHash } from 'node:crypto';
-import { MemoryTransactionStore } from './authorization-transactions';
+import { MemoryAuthorizationStore } from './authorization-transactions';
 import type { FetchLike } from './http-transport';
 import { IdentityClient } from './identity-client';
 
@@ -30,7 +30,7 @@ function scripted(): { fetch: FetchLike; seen: Seen[]; boundToken: string } {
 describe("IdentityClient (seed 001's snippet)", () => {
   it('builds /oauth/authorize with S256 PKCE and tenant_id, and redeems the code with the remembered verifier and a DPoP proof', async () => {
     const suite = scripted();
-    const client = new IdentityClient({ baseUrl: BASE, clientId: 'client-1', tenantId: 'tenant-1', fetch: suite.fetch, transactionStore: new MemoryTransactionStore() });
+    const client = new IdentityClient({ baseUrl: BASE, clientId: 'client-1', tenantId: 'tenant-1', fetch: suite.fetch, authorizationStore: new MemoryAuthorizationStore() });
     const authUrl = new URL(await client.getAuthorizationUrl({ redirectUri: CALLBACK, scope: 'openid profile email', state: 'random-state' }));
     expect(authUrl.origin + authUrl.pathname).toBe(`${BASE}/oauth/authorize`);
     expect(Object.fromEntries(authUrl.searchParams)).toEqual({

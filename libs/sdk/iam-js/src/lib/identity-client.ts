@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import { defaultTransactionStore, PendingAuthorizations, TransactionStore } from './authorization-transactions';
+import { defaultAuthorizationStore, PendingAuthorizations, AuthorizationStore } from './authorization-transactions';
 import { clientAuthenticated } from './client-auth';
 import { DPoPSigner } from './dpop';
 import { FetchLike, HttpRequest, HttpTransport } from './http-transport';
@@ -21,7 +21,7 @@ export interface IdentityClientOptions {
    */
   dpop?: boolean | DPoPSigner;
   /** Where pending authorizations (state → PKCE verifier) wait; sessionStorage in browsers, else memory. */
-  transactionStore?: TransactionStore;
+  authorizationStore?: AuthorizationStore;
   /** Per attempt; default 10 000 ms. */
   timeoutMs?: number;
   fetch?: FetchLike;
@@ -104,7 +104,7 @@ export class IdentityClient {
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       random: Math.random,
     });
-    this.pending = new PendingAuthorizations(options.transactionStore ?? defaultTransactionStore());
+    this.pending = new PendingAuthorizations(options.authorizationStore ?? defaultAuthorizationStore());
     const dpop = options.dpop ?? true;
     this.signer = dpop instanceof DPoPSigner ? Promise.resolve(dpop) : dpop ? DPoPSigner.generate() : undefined;
     this.signer?.catch(() => undefined);

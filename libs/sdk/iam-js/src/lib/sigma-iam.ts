@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import { defaultTransactionStore, PendingAuthorization, PendingAuthorizations, TransactionStore } from './authorization-transactions';
+import { defaultAuthorizationStore, PendingAuthorization, PendingAuthorizations, AuthorizationStore } from './authorization-transactions';
 import { clientAuthenticated } from './client-auth';
 import { DPoPSigner } from './dpop';
 import { FetchLike, HttpRequest, HttpTransport } from './http-transport';
@@ -61,7 +61,7 @@ export interface SigmaIAMOptions {
    */
   dpop?: boolean | DPoPSigner;
   /** Where pending authorizations (state, PKCE verifier) wait for the redirect back; sessionStorage in browsers, else memory. */
-  transactionStore?: TransactionStore;
+  authorizationStore?: AuthorizationStore;
 }
 
 /** Options of loginWithProvider / loginWithGoogle. */
@@ -145,7 +145,7 @@ export class SigmaIAM {
       timeoutMs,
       fetch: fetchImpl,
     });
-    this.pending = new PendingAuthorizations(options.transactionStore ?? defaultTransactionStore());
+    this.pending = new PendingAuthorizations(options.authorizationStore ?? defaultAuthorizationStore());
     this.signer = options.dpop instanceof DPoPSigner ? Promise.resolve(options.dpop) : options.dpop === true ? DPoPSigner.generate() : undefined;
     // A key generation that failed is reported by the call that needs the key, not as an unhandled rejection.
     this.signer?.catch(() => undefined);
@@ -309,7 +309,7 @@ export class SigmaIAM {
    * Social login (seed 000: `const { user } = await iam.loginWithGoogle()`). In a browser: at the
    * redirect URI of a sign-in this client started, it completes it (handleRedirectCallback) and
    * resolves the user and tokens; anywhere else it sends the page to the suite's social login for
-   * the provider (PKCE and state kept in the transaction store) and the promise stays pending while
+   * the provider (PKCE and state kept in the authorization store) and the promise stays pending while
    * the page unloads: call it (or handleRedirectCallback) again on the page the browser returns to.
    * Without a browser (Node), it throws IAMError BROWSER_REQUIRED: there, send the user's browser to
    * getAuthorizationUrl({ provider }) and finish with handleRedirectCallback(callbackUrl).

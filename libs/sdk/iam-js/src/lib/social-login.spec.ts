@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
 import { createHash, randomUUID } from 'node:crypto';
-import { MemoryTransactionStore } from './authorization-transactions';
+import { MemoryAuthorizationStore } from './authorization-transactions';
 import type { FetchLike } from './http-transport';
 import { IAMError } from './iam-error';
 import { SigmaIAM } from './sigma-iam';
@@ -41,7 +41,7 @@ function callbackOf(authorizationUrl: string, extra: Record<string, string> = {}
 }
 
 describe('social login (seed 000: getAuthorizationUrl({ provider }), loginWithGoogle)', () => {
-  const client = (fetch: FetchLike, store = new MemoryTransactionStore()) => new SigmaIAM({ baseURL: BASE, clientId: 'app-1', redirectUri: CALLBACK, fetch, transactionStore: store, storage: new MemoryTokenStorage() });
+  const client = (fetch: FetchLike, store = new MemoryAuthorizationStore()) => new SigmaIAM({ baseURL: BASE, clientId: 'app-1', redirectUri: CALLBACK, fetch, authorizationStore: store, storage: new MemoryTokenStorage() });
 
   it('builds the social login URL synchronously with S256 PKCE and state, and redeems the callback with the remembered verifier', async () => {
     const suite = scriptedSuite();
@@ -76,7 +76,7 @@ describe('social login (seed 000: getAuthorizationUrl({ provider }), loginWithGo
   });
 
   it('keeps the caller-given PKCE as it is (nothing remembered)', () => {
-    const store = new MemoryTransactionStore();
+    const store = new MemoryAuthorizationStore();
     const url = new URL(client(scriptedSuite().fetch, store).getAuthorizationUrl({ provider: 'google', state: 'mine', codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', codeChallengeMethod: 'S256' }));
     expect(url.searchParams.get('state')).toBe('mine');
     expect(url.searchParams.get('code_challenge')).toBe('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
@@ -95,7 +95,7 @@ describe('social login (seed 000: getAuthorizationUrl({ provider }), loginWithGo
 
     it('sends the page to the provider, then resolves { user } on the return trip with the same call', async () => {
       const suite = scriptedSuite();
-      const store = new MemoryTransactionStore();
+      const store = new MemoryAuthorizationStore();
       const leaving = client(suite.fetch, store).loginWithGoogle();
       const pending = new Promise((resolve) => setImmediate(() => resolve('still pending')));
       await expect(Promise.race([leaving.then(() => 'settled'), pending])).resolves.toBe('still pending');
@@ -103,7 +103,7 @@ describe('social login (seed 000: getAuthorizationUrl({ provider }), loginWithGo
       const authUrl = location.assign.mock.calls[0][0];
       expect(new URL(authUrl).pathname).toBe('/api/v1/auth/social/google');
 
-      // The page reloads at the redirect URI: a new client (same transaction store) finishes it.
+      // The page reloads at the redirect URI: a new client (same authorization store) finishes it.
       location.href = callbackOf(authUrl);
       const { user: googleUser } = await client(suite.fetch, store).loginWithGoogle();
       expect(googleUser).toEqual(USER);
