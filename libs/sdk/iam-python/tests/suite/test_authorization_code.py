@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from sigma_iam import IAMError, MemoryTokenStorage, SigmaIAM, StoredTokens
+from sigma_iam import IAMError, IdentityClient, MemoryTokenStorage, SigmaIAM, StoredTokens
 from tests.suite.login_pages import sign_in
 from tests.suite.support import NewUser, Suite
 
@@ -54,6 +54,9 @@ def test_code_flow_with_pkce_through_the_login_page(suite: Suite, admin: SigmaIA
     claims = iam.verify_token(tokens.access_token)
     assert (claims["sub"], claims["client_id"], claims["tid"]) == (created.id, app["client_id"], suite.tenant_id)
     assert iam.get_profile().id == created.id
+    # Seed 001's client reads the OpenID Connect UserInfo with the same token.
+    userinfo = IdentityClient(base_url=suite.base_url, client_id=app["client_id"], tenant_id=suite.tenant_id, access_token=tokens.access_token).get_user_info()
+    assert (userinfo["sub"], userinfo["email"]) == (created.id, created.email)
 
     # The suite refuses the access token: the SDK refreshes at the token endpoint with client_secret_basic.
     stored = storage.get()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from sigma_iam import IAMError, IdentityClient, IdentityGateway
+from sigma_iam import IAMError, IdentityClient, IdentityGateway, MemoryTokenStorage, StoredTokens
 from tests.suite.soft_authenticator import create_credential
 from tests.suite.support import USER_PASSWORD, NewUser, Suite
 
@@ -42,7 +42,8 @@ def test_identity_client_registers_a_passkey_with_seed_001s_calls(suite: Suite, 
 
 
 def test_identity_gateway_verifies_tokens_and_creates_users_with_seed_002s_calls(suite: Suite) -> None:
-    identity = IdentityGateway(client_id="sigma-iam", base_url=suite.base_url)
+    storage = MemoryTokenStorage()
+    identity = IdentityGateway(client_id="sigma-iam", base_url=suite.base_url, storage=storage)
     signed_in = identity.login(suite.admin_email, suite.admin_password)
     assert signed_in["email"] == suite.admin_email
     token = identity.get_access_token()
@@ -63,3 +64,19 @@ def test_identity_gateway_verifies_tokens_and_creates_users_with_seed_002s_calls
     with pytest.raises(IAMError) as duplicate:
         identity.create_user({"email": email, "password": USER_PASSWORD})
     assert duplicate.value.status == 409
+
+    # An expired access token is refreshed through seed 002's refresh action before the call.
+    tokens = storage.get()
+    assert tokens is not None and tokens.source == "admin"
+    storage.set(StoredTokens(access_token=tokens.access_token, refresh_token=tokens.refresh_token, source="admin", expires_at=1.0))
+    other = identity.create_user({"email": f"py-{uuid.uuid4().hex[:10]}@example.com", "password": USER_PASSWORD})
+    assert other["id"] != new_user["id"]
+    renewed = storage.get()
+    assert renewed is not None and renewed.refresh_token not in (None, tokens.refresh_token)
+
+    # Logout (action logout) ends the session: the suite's verify refuses its token at once.
+    identity.logout()
+    assert storage.get() is None
+    with pytest.raises(IAMError) as ended:
+        IdentityGateway(client_id="sigma-iam", base_url=suite.base_url).verify_token(f"Bearer {renewed.access_token}")
+    assert (ended.value.code, ended.value.status) == ("INVALID_TOKEN", 401)
