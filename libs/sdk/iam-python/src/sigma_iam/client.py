@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 from ._session import TokenClient
@@ -89,8 +89,7 @@ class SigmaIAM(TokenClient):
 
     def get_user_roles(self) -> UserRoles:
         """The signed-in user's roles and effective permissions (GET /api/v1/me/roles)."""
-        roles: UserRoles = self._object(self._authenticated("GET", "/api/v1/me/roles"))  # type: ignore[assignment]
-        return roles
+        return cast(UserRoles, self._object(self._authenticated("GET", "/api/v1/me/roles")))
 
     def assign_role(self, user_id: str, role: str) -> dict[str, Any]:
         """Gives a user a role by name or slug (users:write and roles:write); roles held already stay."""
