@@ -2,13 +2,16 @@ import { SigmaIAM as CoreSigmaIAM } from '@sigma/sdk/iam-js';
 import { DistributedSuite, eventually, freePort, launchTestBrowser, REPO_ROOT, startDistributedSuite, startTestPostgres, TestBrowser, TestKafka, TestPostgres } from '@sigma/shared/testing';
 import { SecretBox } from '@sigma/shared/util-crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importPKCS8, SignJWT } from 'jose';
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Client } from 'pg';
 
 jest.setTimeout(300000);
+
+const run = promisify(execFile);
 
 const ADMIN_EMAIL = 'admin@sigma-iam.local';
 const ADMIN_PASSWORD = 'e2e-bootstrap-password-1';
@@ -108,6 +111,7 @@ describe('@sigma/iam-node: the Express example against the suite', () => {
         SIGMA_IAM_CLIENT_ID: application.client_id,
         SIGMA_IAM_CLIENT_SECRET: application.client_secret ?? '',
         SESSION_SECRET: randomUUID(),
+        KAFKA_BROKERS: kafka.brokers,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -130,7 +134,7 @@ describe('@sigma/iam-node: the Express example against the suite', () => {
     await postgres?.stop();
   });
 
-  it('loads as seed 000 requires it: the CommonJS module is the class, with named exports, and the ES module entry shares it', () => {
+  it('loads as seed 000 requires it: the CommonJS module is the class, with named exports, the ES module entry shares it, and its declarations compile for a TypeScript app', async () => {
     const script = [
       "const SigmaIAM = require('@sigma/iam-node');",
       "const { SigmaIAM: Named, requireAuth, DenyList, IAMError } = require('@sigma/iam-node');",
@@ -145,6 +149,44 @@ describe('@sigma/iam-node: the Express example against the suite', () => {
       cwd: join(REPO_ROOT, 'tmp'),
     }).toString();
     expect(JSON.parse(esm)).toEqual([true, true, 'function']);
+
+    // The published declarations, as a TypeScript app consumes them (import = require, default and named imports).
+    const consumer = join(packages, '..', 'consumer.ts');
+    writeFileSync(
+      consumer,
+      [
+        "import SigmaIAM = require('@sigma/iam-node');",
+        "import Default, { DenyList, requireAuth, type RevocationCheck, type SigmaNodeUser } from '@sigma/iam-node';",
+        "const iam = new SigmaIAM({ baseURL: 'https://iam.example', clientId: 'c', clientSecret: 's', revocationCheck: new DenyList() });",
+        'const check: RevocationCheck = new SigmaIAM.DenyList();',
+        'export async function name(token: string): Promise<string | null> { const user: SigmaNodeUser = await iam.verifyToken(token); return user.full_name; }',
+        "export const handlers = [requireAuth(new Default({ baseURL: 'https://iam.example' })), iam.requirePermission('users:read'), check];",
+      ].join('\n'),
+    );
+    // tsc in a child process, without blocking this process's event loop (its keep-alive sockets to the suite).
+    writeFileSync(
+      join(packages, '..', 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          target: 'es2022',
+          module: 'commonjs',
+          moduleResolution: 'node10',
+          esModuleInterop: true,
+          types: ['node'],
+          typeRoots: [join(REPO_ROOT, 'node_modules/@types')],
+          baseUrl: REPO_ROOT,
+          paths: { '@sigma/iam-node': [join(packages, '@sigma/iam-node/main.d.ts')], '@sigma/iam-js': [join(packages, '@sigma/iam-js/index.d.ts')] },
+        },
+        files: [consumer],
+      }),
+    );
+    const tsc = await run(process.execPath, [join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(packages, '..', 'tsconfig.json')]).then(
+      () => '',
+      (error: { stdout?: string }) => error.stdout ?? String(error),
+    );
+    expect(tsc).toBe('');
   });
 
   it("runs seed 000's requireAuth and protected route: verifyToken answers the user with full_name", async () => {
@@ -257,11 +299,12 @@ describe('@sigma/iam-node: the Express example against the suite', () => {
     expect((await call('/api/me', { authorization: `DPoP ${user.accessToken}`, dpop: await key.proof('GET', `${APP}/api/me`, user.accessToken) })).status).toBe(401);
   });
 
-  it("a revoked session's token: local verification still accepts it until it expires; the introspection check refuses it at once", async () => {
+  it("a revoked session's token: local verification still accepts it until it expires; introspection refuses it at once, the deny list once session.revoked arrives", async () => {
     const user = await newUser();
     const bearer = { authorization: `Bearer ${user.accessToken}` };
     expect((await call('/api/claims', bearer)).status).toBe(200);
     expect((await call('/api/strict', bearer)).status).toBe(200);
+    expect((await call('/api/deny-listed', bearer)).status).toBe(200);
 
     await user.iam.logout(); // ends the session: session.revoked is published
     const refreshed = await fetch(`${gateway}/api/v1/auth/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refresh_token: user.refreshToken }) });
@@ -276,6 +319,15 @@ describe('@sigma/iam-node: the Express example against the suite', () => {
     // (the first for this token: profiles are cached per token) is refused, and so is seed 000's route.
     await eventually(async () => ((await fetch(`${gateway}/api/v1/me`, { headers: bearer })).status === 401 ? true : undefined), 20000, 250);
     expect((await call('/api/protected', bearer)).status).toBe(401);
+    // The example app follows session.revoked itself (Kafka) into a DenyList.
+    const denied = await eventually(async () => {
+      const answer = await call('/api/deny-listed', bearer);
+      return answer.status === 401 ? answer : undefined;
+    }, 20000, 250);
+    expect(denied.headers.get('www-authenticate')).toMatch(/error="invalid_token", error_description="The token has been revoked"/);
+    // Other sessions are not affected.
+    const other = await newUser();
+    expect((await call('/api/deny-listed', { authorization: `Bearer ${other.accessToken}` })).status).toBe(200);
   });
 
   describe('authorization code + PKCE through the login page', () => {

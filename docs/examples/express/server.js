@@ -5,10 +5,37 @@
 //   SIGMA_IAM_BASE_URL=https://your-iam-instance.com SIGMA_IAM_CLIENT_ID=... SIGMA_IAM_CLIENT_SECRET=... \
 //   APP_URL=http://localhost:3000 SESSION_SECRET=$(openssl rand -hex 32) node server.js
 //
+// With KAFKA_BROKERS set (an app inside the platform), it also follows session.revoked (/api/deny-listed).
 // The client must be confidential, registered with the redirect URI `${APP_URL}/auth/callback`.
 const express = require('express');
 const session = require('express-session');
 const SigmaIAM = require('@sigma/iam-node');
+
+/**
+ * Feeds a deny list from the suite's `session.revoked` events, for an app inside the platform that
+ * can read its Kafka. Each process has its own consumer group (every replica needs every event) and
+ * reads the retained events from the start, so a restart rebuilds the list.
+ */
+async function followRevocations(brokers, denyList) {
+  const { Kafka, logLevel } = require('kafkajs');
+  const kafka = new Kafka({ clientId: 'sigma-iam-express-example', brokers: brokers.split(','), logLevel: logLevel.WARN });
+  const consumer = kafka.consumer({ groupId: `sigma-iam-express-example-${process.pid}-${Date.now()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic: 'session.revoked', fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      let envelope;
+      try {
+        envelope = JSON.parse(message.value.toString());
+      } catch {
+        return; // not an event of the suite: skipped
+      }
+      const sessionId = envelope?.data?.session_id;
+      if (typeof sessionId === 'string') denyList.revokeSession(sessionId);
+    },
+  });
+  return consumer;
+}
 
 function createApp(config) {
   const app = express();
@@ -116,10 +143,17 @@ function createApp(config) {
     res.json({ user: req.user });
   });
 
+  // Sessions the app has heard were revoked (session.revoked, when config.denyList is fed) are refused without asking the suite.
+  if (config.denyList) {
+    app.get('/api/deny-listed', iam.requireAuth({ profile: 'claims', revocationCheck: config.denyList }), (req, res) => {
+      res.json({ user: req.user });
+    });
+  }
+
   return app;
 }
 
-module.exports = { createApp };
+module.exports = { createApp, followRevocations };
 
 if (require.main === module) {
   const required = (name) => {
@@ -128,12 +162,27 @@ if (require.main === module) {
     return value;
   };
   const port = Number(process.env.PORT ?? 3000);
+  const denyList = process.env.KAFKA_BROKERS ? new SigmaIAM.DenyList() : undefined;
   const app = createApp({
     baseURL: required('SIGMA_IAM_BASE_URL'),
     clientId: required('SIGMA_IAM_CLIENT_ID'),
     clientSecret: required('SIGMA_IAM_CLIENT_SECRET'),
     appURL: process.env.APP_URL ?? `http://localhost:${port}`,
     sessionSecret: required('SESSION_SECRET'),
+    denyList,
   });
-  app.listen(port, process.env.HOST ?? '127.0.0.1', () => console.log(`example app on port ${port}`));
+  const start = denyList ? followRevocations(process.env.KAFKA_BROKERS, denyList) : Promise.resolve(undefined);
+  start.then(
+    (consumer) => {
+      const server = app.listen(port, process.env.HOST ?? '127.0.0.1', () => console.log(`example app on port ${port}`));
+      process.once('SIGTERM', () => {
+        const closed = new Promise((resolve) => server.close(resolve));
+        Promise.allSettled([closed, consumer?.disconnect()]).then(() => process.exit(0));
+      });
+    },
+    (error) => {
+      console.error('could not follow session.revoked:', error.message);
+      process.exit(1);
+    },
+  );
 }

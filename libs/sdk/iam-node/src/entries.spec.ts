@@ -11,12 +11,13 @@ function exportedNames(): string[] {
 }
 
 describe('the package entries', () => {
-  it('main.d.ts (the CommonJS module is the class) declares every export of the source', () => {
-    const declared = [...read('package/main.d.ts').matchAll(/export import (\w+) = sdk\.(\w+);/g)].map((match) => {
-      expect(match[1]).toBe(match[2]);
-      return match[1];
-    });
-    expect(declared.sort()).toEqual(exportedNames());
+  it('main.d.ts (the CommonJS module is the class) declares every export of the source, values as values and types as types', () => {
+    const declarations = read('package/main.d.ts');
+    const values = [...declarations.matchAll(/export import (\w+) = sdk\.(\w+);/g)];
+    const types = [...declarations.matchAll(/export type (\w+) = sdk\.(\w+);/g)];
+    for (const match of [...values, ...types]) expect(match[1]).toBe(match[2]);
+    expect(values.map((match) => match[1]).sort()).toEqual(Object.keys(sdk).sort());
+    expect([...values, ...types].map((match) => match[1]).sort()).toEqual(exportedNames());
   });
 
   it('the ES module entry re-exports every runtime export of the CommonJS one, with the class as default', () => {
