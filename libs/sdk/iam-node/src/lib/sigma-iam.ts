@@ -355,7 +355,8 @@ export class SigmaIAM extends CoreSigmaIAM {
     const key = `${claims.tid}:${claims.jti}`;
     const cached = this.profiles.get(key);
     if (cached !== undefined && cached.until > now) return cached.profile;
-    const client = new CoreSigmaIAM({ ...this.nodeOptions, storage: new MemoryTokenStorage() });
+    // A plain bearer call with the presented token (never a DPoP key of the app's: the token is not bound to it).
+    const client = new CoreSigmaIAM({ ...this.nodeOptions, storage: new MemoryTokenStorage(), dpop: false });
     const profile = client
       .setTokens({ accessToken: token, source: 'login' })
       .then(() => client.getProfile())
