@@ -1,7 +1,8 @@
 import type { SigningAlgorithm } from '@sigma/shared/util-auth';
 import type { SecretBox } from '@sigma/shared/util-crypto';
-import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, importPKCS8 } from 'jose';
-import type { CryptoKey, JWK } from 'jose';
+import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair } from 'jose';
+import type { JWK } from 'jose';
+import { createPrivateKey, KeyObject } from 'node:crypto';
 
 /** A freshly generated key: its public JWK (with kid, alg, use) and its private key sealed for storage. */
 export interface GeneratedSigningKey {
@@ -9,7 +10,7 @@ export interface GeneratedSigningKey {
   alg: SigningAlgorithm;
   publicJwk: JWK;
   privateKeySealed: string;
-  privateKey: CryptoKey;
+  privateKey: KeyObject;
 }
 
 /** The SecretBox context of a tenant's private key: a sealed key opens only as that tenant's, that kid. */
@@ -28,19 +29,26 @@ export async function generateSigningKey(tenantId: string, alg: SigningAlgorithm
     alg,
     publicJwk: { ...jwk, kid, alg, use: 'sig' },
     privateKeySealed: box.seal(pkcs8, signingKeyContextOf(tenantId, kid)),
-    privateKey,
+    privateKey: KeyObject.from(privateKey),
   };
 }
 
-/** Opens a stored private key; throws when it was sealed under another key or for another tenant or kid. */
-export async function openSigningKey(tenantId: string, kid: string, alg: SigningAlgorithm, sealed: string, box: SecretBox): Promise<CryptoKey> {
+/**
+ * Opens a stored private key as a node:crypto KeyObject (what the JWT signer uses); throws when it
+ * was sealed under another key or for another tenant or kid, or is not a key of `alg`.
+ */
+export function openSigningKey(tenantId: string, kid: string, alg: SigningAlgorithm, sealed: string, box: SecretBox): KeyObject {
   let pkcs8: string;
   try {
     pkcs8 = box.open(sealed, signingKeyContextOf(tenantId, kid)).toString('utf8');
   } catch (error) {
     throw new Error(`the private signing key ${kid} of tenant ${tenantId} does not open: is SECRETS_ENCRYPTION_KEY the key it was sealed with?`, { cause: error });
   }
-  return importPKCS8(pkcs8, alg);
+  const key = createPrivateKey({ key: pkcs8, format: 'pem' });
+  if (key.asymmetricKeyType !== (alg === 'EdDSA' ? 'ed25519' : 'ec') || (alg === 'ES256' && key.asymmetricKeyDetails?.namedCurve !== 'prime256v1')) {
+    throw new Error(`the private signing key ${kid} of tenant ${tenantId} is not an ${alg} key`);
+  }
+  return key;
 }
 
 /** The members of a public JWK that a JWKS publishes (never anything private). */

@@ -74,9 +74,10 @@ describe('SigningKeyService on real PostgreSQL', () => {
     const t = tenant();
     await replica().signingKeyOf(t);
     const [row] = await rowsOf(t.id);
-    await expect(openSigningKey(t.id, row.kid, 'ES256', row.private_key_sealed, box)).resolves.toBeDefined();
-    await expect(openSigningKey(randomUUID(), row.kid, 'ES256', row.private_key_sealed, box)).rejects.toThrow('SECRETS_ENCRYPTION_KEY');
-    await expect(openSigningKey(t.id, row.kid, 'ES256', row.private_key_sealed, new SecretBox(randomBytes(32)))).rejects.toThrow();
+    expect(openSigningKey(t.id, row.kid, 'ES256', row.private_key_sealed, box).asymmetricKeyType).toBe('ec');
+    expect(() => openSigningKey(randomUUID(), row.kid, 'ES256', row.private_key_sealed, box)).toThrow('SECRETS_ENCRYPTION_KEY');
+    expect(() => openSigningKey(t.id, row.kid, 'ES256', row.private_key_sealed, new SecretBox(randomBytes(32)))).toThrow();
+    expect(() => openSigningKey(t.id, row.kid, 'EdDSA', row.private_key_sealed, box)).toThrow('is not an EdDSA key');
   });
 
   it('agrees on one key when replicas race on a new tenant', async () => {
@@ -129,5 +130,16 @@ describe('SigningKeyService on real PostgreSQL', () => {
     const [jwk] = await service.publishedKeysOf(t);
     const { protectedHeader } = await compactVerify(token, await importJWK(jwk, 'EdDSA'));
     expect(protectedHeader).toEqual({ alg: 'EdDSA', kid: jwk.kid, typ: 'at+jwt' });
+  });
+
+  it('signs ES256 with a key another replica created and this one opened from storage', async () => {
+    const t = tenant();
+    await replica().signingKeyOf(t);
+    const other = replica();
+    const token = await new TokenSignerService(other).sign(t, { sub: 'y', iat: 1 }, 'JWT');
+    const [jwk] = await other.publishedKeysOf(t);
+    const { protectedHeader, payload } = await compactVerify(token, await importJWK(jwk, 'ES256'));
+    expect(protectedHeader).toEqual({ alg: 'ES256', kid: jwk.kid, typ: 'JWT' });
+    expect(JSON.parse(new TextDecoder().decode(payload))).toEqual({ sub: 'y', iat: 1 });
   });
 });

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SigningKeyRepository, StoredSigningKey } from '@sigma/auth/data-access';
 import { decideSigningKey, publishUntilOf, RotationPolicy } from '@sigma/auth/domain';
 import type { SigningAlgorithm } from '@sigma/shared/util-auth';
-import type { CryptoKey, JWK } from 'jose';
+import type { JWK } from 'jose';
+import type { KeyObject } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AUTH_TOKENS_OPTIONS, AuthTokensOptions, Clock, CLOCK } from '../auth-tokens.options';
 import { generateSigningKey, openSigningKey, publicMembersOf } from './signing-key-material';
@@ -11,7 +12,7 @@ import { generateSigningKey, openSigningKey, publicMembersOf } from './signing-k
 export interface ActiveSigningKey {
   kid: string;
   alg: SigningAlgorithm;
-  privateKey: CryptoKey;
+  privateKey: KeyObject;
 }
 
 /** What key management needs to know about a tenant. */
@@ -35,7 +36,7 @@ const MAX_CACHED = 1000;
 @Injectable()
 export class SigningKeyService {
   private readonly active = new Map<string, { key: ActiveSigningKey; until: number }>();
-  private readonly opened = new Map<string, Promise<CryptoKey>>();
+  private readonly opened = new Map<string, KeyObject>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -56,7 +57,7 @@ export class SigningKeyService {
     let stored = await new SigningKeyRepository(this.dataSource.manager).active(tenant.id);
     if (decideSigningKey(stored, this.policy, now) !== 'keep') stored = await this.createOrRotate(tenant, now);
     if (!stored) throw new Error('no signing key after creating one');
-    const key: ActiveSigningKey = { kid: stored.kid, alg: stored.alg, privateKey: await this.open(stored) };
+    const key: ActiveSigningKey = { kid: stored.kid, alg: stored.alg, privateKey: this.open(stored) };
     const rotationDue = stored.activatedAt.getTime() + this.options.keyMaxAgeSeconds * 1000;
     this.remember(tenant.id, key, Math.min(now.getTime() + ACTIVE_KEY_TTL_MS, rotationDue));
     return key;
@@ -90,16 +91,15 @@ export class SigningKeyService {
         publishUntil: null,
       };
       await keys.insert(created);
-      this.opened.set(created.kid, Promise.resolve(generated.privateKey));
+      this.opened.set(created.kid, generated.privateKey);
       return created;
     });
   }
 
-  private open(stored: StoredSigningKey): Promise<CryptoKey> {
+  private open(stored: StoredSigningKey): KeyObject {
     let opened = this.opened.get(stored.kid);
     if (!opened) {
       opened = openSigningKey(stored.tenantId, stored.kid, stored.alg, stored.privateKeySealed, this.options.secretBox);
-      opened.catch(() => this.opened.delete(stored.kid));
       if (this.opened.size >= MAX_CACHED) this.opened.delete(this.opened.keys().next().value as string);
       this.opened.set(stored.kid, opened);
     }
