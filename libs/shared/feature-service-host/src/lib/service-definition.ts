@@ -32,6 +32,11 @@ export interface ServiceDefinition<S extends ConfigShape = ConfigShape> {
   edge: boolean;
   openApi: { title: string; description: string };
   rootModule(config: LoadedConfig<S>, host: HostContext): Type | DynamicModule;
+  /**
+   * Express middleware that runs after the request log and before the body parsers and Nest's
+   * routes (auth-server's token endpoint, ADR 11); `bodyLimitBytes` is BODY_LIMIT in bytes.
+   */
+  beforeBodyParsers?(app: NestExpressApplication, http: { bodyLimitBytes: number }): void;
   /** Last touches on the application before it listens (the gateway's API explorer). */
   configure?(app: NestExpressApplication, openApi: OpenAPIObject): void;
 }

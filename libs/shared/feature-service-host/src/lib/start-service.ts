@@ -59,6 +59,13 @@ function routeLabel(req: Request): string {
   return route?.path ? `${req.baseUrl}${route.path}` : 'unmatched';
 }
 
+/** A size as BODY_LIMIT writes it (`100kb`, `1mb`, `512b`; units of 1024) in bytes. */
+function bytesOf(size: string): number {
+  const match = /^(\d+)(b|kb|mb)$/i.exec(size);
+  if (!match) throw new Error(`not a size: ${size}`);
+  return Number(match[1]) * { b: 1, kb: 1024, mb: 1024 * 1024 }[match[2].toLowerCase() as 'b' | 'kb' | 'mb'];
+}
+
 /** Opens the service's database (running its migrations) when it has one. */
 export async function openDatabaseOf<S extends ConfigShape>(definition: ServiceDefinition<S>, config: FullConfig<S>): Promise<{ dataSource: DataSource; applied: string[] } | undefined> {
   if (!definition.schema || !config.database) return undefined;
@@ -117,6 +124,7 @@ export async function startService<S extends ConfigShape>(definition: ServiceDef
     app.disable('x-powered-by');
     app.set('trust proxy', 'loopback, linklocal, uniquelocal');
     app.use(createRequestObserver({ logger, routeLabel, onComplete: (sample) => metrics.observeRequest(sample) }));
+    definition.beforeBodyParsers?.(app, { bodyLimitBytes: bytesOf(config.http.BODY_LIMIT) });
     if (!definition.edge) {
       app.useBodyParser('json', { limit: config.http.BODY_LIMIT });
       app.useBodyParser('urlencoded', { limit: config.http.BODY_LIMIT, extended: false });

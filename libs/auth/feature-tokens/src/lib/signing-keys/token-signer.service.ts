@@ -41,9 +41,15 @@ export function encodedHeaderOf(alg: SigningAlgorithm, kid: string, typ: string)
   return Buffer.from(JSON.stringify({ alg, kid, typ })).toString('base64url');
 }
 
-/** A compact JWS of `claims` under an encoded protected header, signed with `key` (a private key of `alg`). */
-export function signCompactJwt(encodedHeader: string, claims: JWTPayload, alg: SigningAlgorithm, key: KeyObject): string {
+/**
+ * A compact JWS of `claims` under an encoded protected header, signed with `key` (a private key of
+ * `alg`) on the thread pool (node:crypto's callback form), so the event loop goes on meanwhile.
+ */
+export function signCompactJwt(encodedHeader: string, claims: JWTPayload, alg: SigningAlgorithm, key: KeyObject): Promise<string> {
   const input = `${encodedHeader}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
-  const signature = alg === 'EdDSA' ? sign(null, Buffer.from(input), key) : sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' });
-  return `${input}.${signature.toString('base64url')}`;
+  return new Promise((resolve, reject) => {
+    const done = (error: Error | null, signature: Buffer): void => (error ? reject(error) : resolve(`${input}.${signature.toString('base64url')}`));
+    if (alg === 'EdDSA') sign(null, Buffer.from(input), key, done);
+    else sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }, done);
+  });
 }

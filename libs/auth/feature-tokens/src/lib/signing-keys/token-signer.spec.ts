@@ -7,7 +7,7 @@ describe('signCompactJwt', () => {
 
   it.each([['ES256' as const], ['EdDSA' as const]])('signs %s tokens that jose verifies with the public key', async (alg) => {
     const pair = await generateKeyPair(alg, { extractable: true });
-    const token = signCompactJwt(encodedHeaderOf(alg, 'kid-1', 'at+jwt'), claims, alg, KeyObject.from(pair.privateKey));
+    const token = await signCompactJwt(encodedHeaderOf(alg, 'kid-1', 'at+jwt'), claims, alg, KeyObject.from(pair.privateKey));
     const publicKey = await importJWK(await exportJWK(pair.publicKey), alg);
     const { payload, protectedHeader } = await jwtVerify(token, publicKey, { algorithms: [alg], typ: 'at+jwt', audience: 'urn:sigma-iam:api' });
     expect(protectedHeader).toEqual({ alg, kid: 'kid-1', typ: 'at+jwt' });
@@ -16,7 +16,7 @@ describe('signCompactJwt', () => {
 
   it('writes ES256 signatures as the 64-byte R||S pair (RFC 7518 §3.4), not DER', async () => {
     const pair = await generateKeyPair('ES256');
-    const token = signCompactJwt(encodedHeaderOf('ES256', 'k', 'JWT'), claims, 'ES256', KeyObject.from(pair.privateKey));
+    const token = await signCompactJwt(encodedHeaderOf('ES256', 'k', 'JWT'), claims, 'ES256', KeyObject.from(pair.privateKey));
     expect(Buffer.from(token.split('.')[2], 'base64url')).toHaveLength(64);
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'ES256', kid: 'k', typ: 'JWT' });
   });
@@ -24,7 +24,7 @@ describe('signCompactJwt', () => {
   it('produces a signature another key does not verify', async () => {
     const signing = await generateKeyPair('ES256');
     const other = await generateKeyPair('ES256');
-    const token = signCompactJwt(encodedHeaderOf('ES256', 'k', 'JWT'), claims, 'ES256', KeyObject.from(signing.privateKey));
+    const token = await signCompactJwt(encodedHeaderOf('ES256', 'k', 'JWT'), claims, 'ES256', KeyObject.from(signing.privateKey));
     await expect(jwtVerify(token, other.publicKey)).rejects.toThrow('signature verification failed');
   });
 });
