@@ -15,7 +15,10 @@ export const CLIENT_ASSERTION_ALGORITHMS = ['ES256', 'ES384', 'ES512', 'EdDSA', 
 const MAX_ASSERTION_LIFETIME_SECONDS = 600;
 const CLOCK_TOLERANCE_SECONDS = 30;
 const REMOTE_JWKS_CACHE_SIZE = 1000;
-/** Active clients are reused this long per replica (a deactivation or new secret applies within it). */
+/**
+ * Active clients are reused this long per replica: a deactivation (or any other change) applies within
+ * it on every replica; a new secret applies at once, since a failed comparison looks the client up again.
+ */
 const CLIENT_CACHE_TTL_MS = 5000;
 const CLIENT_CACHE_SIZE = 10000;
 
@@ -55,8 +58,15 @@ export class OAuthClientAuthenticator {
     if (tenantHint !== undefined && !isUuid(tenantHint)) throw OAuthErrors.invalidRequest('tenant_id must be a UUID');
     const presented = clientAuthenticationOf(sources);
     if (presented.method !== 'private_key_jwt') {
-      const client = authenticateClient(await this.activeClient(tenantHint, presented.clientId), presented);
-      return { client, method: presented.method };
+      const cached = this.clients.has(presented.clientId);
+      try {
+        return { client: authenticateClient(await this.activeClient(tenantHint, presented.clientId), presented), method: presented.method };
+      } catch (error) {
+        if (!cached) throw error;
+        // The cached record may predate a new secret or method: refuse only what the registry refuses now.
+        this.clients.delete(presented.clientId);
+        return { client: authenticateClient(await this.activeClient(tenantHint, presented.clientId), presented), method: presented.method };
+      }
     }
     const client = await this.verifyAssertion(presented.clientAssertion, presented.clientId, tenantHint, endpoint, path);
     return { client, method: 'private_key_jwt' };
@@ -110,8 +120,8 @@ export class OAuthClientAuthenticator {
 
   /**
    * The active client a client_id names, of the hinted tenant if one is named. Active clients are
-   * cached briefly (the token endpoint's hot path); unknown or inactive ones are always looked up,
-   * so the cache holds only registered clients.
+   * cached briefly (the token endpoint's hot path, ADR 11); unknown or inactive ones are always
+   * looked up, so the cache holds only registered clients.
    */
   private async activeClient(tenantHint: string | undefined, clientId: string): Promise<ClientRecord | undefined> {
     const now = this.clock().getTime();

@@ -38,7 +38,8 @@ export function requiresDpopNonce(client: Pick<ClientRecord, 'dpopNonceRequired'
 /**
  * The token endpoint (RFC 6749 §3.2): authenticates the client, checks it may use the grant
  * type, verifies the DPoP proof if one came (RFC 9449 §5; clients registered for DPoP-bound
- * tokens must send one), and hands the request to the grant's registered handler.
+ * tokens must send one), checks the client's tenant is active, and hands the request to the
+ * grant's registered handler.
  */
 @Injectable()
 export class TokenEndpointService {
@@ -71,6 +72,8 @@ export class TokenEndpointService {
     }
 
     const tenant = await this.tenants.resolve(client.tenantId, { requestId: request.meta.requestId });
+    // A suspended or deactivated tenant's clients get no tokens (its record is cached up to 30 s, ADR 11).
+    if (tenant.status !== 'active') throw OAuthErrors.invalidClient('the client\'s tenant is not active');
     const tokens = await handler.handle({ client, tenant, params, dpopJkt, context: { requestId: request.meta.requestId } });
     return { tokens, dpopNonce: nonceRequired ? this.dpop.currentNonce() : undefined };
   }
