@@ -18,6 +18,8 @@ export class TokenController {
     @Inject(AUTH_OAUTH_OPTIONS) private readonly options: AuthOAuthOptions,
   ) {}
 
+  // tokenFastPath (token-fast-path.ts) calls this method ahead of Nest for most requests and sets
+  // the same status and headers: keep the two in step (ADR 11).
   @Post(underEveryPrefix('token'))
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
