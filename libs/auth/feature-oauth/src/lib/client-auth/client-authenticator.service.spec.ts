@@ -19,7 +19,7 @@ class StoredClients {
     slug: 'bench',
     description: null,
     clientType: 'confidential',
-    appType: 'service',
+    appType: 'web',
     status: 'active',
     url: null,
     redirectUris: [],
@@ -27,7 +27,7 @@ class StoredClients {
     allowedGrantTypes: ['client_credentials'],
     allowedScopes: ['api:read'],
     allowedOrigins: [],
-    tokenLifetimes: {},
+    tokenLifetimes: { accessToken: null, refreshToken: null, idToken: null },
     tokenEndpointAuthMethod: 'client_secret_basic',
     secretHash: hashToken('secret-one'),
     jwks: null,
@@ -40,7 +40,11 @@ class StoredClients {
     fapi2: false,
     allowImplicit: false,
     firstParty: false,
-  } as ClientRecord;
+    settings: {} as ClientRecord['settings'],
+    branding: {} as ClientRecord['branding'],
+    createdAt: new Date('2026-11-01T00:00:00Z'),
+    updatedAt: new Date('2026-11-01T00:00:00Z'),
+  };
 
   async findActiveByClientId(tenantId: string | undefined, clientId: string): Promise<ClientRecord | undefined> {
     this.lookups += 1;

@@ -10,12 +10,12 @@ import { TokenGrantRegistry } from './token-grant';
 const TENANT_ID = '3f1c2b9e-8a4d-4e2f-9b1a-7c6d5e4f3a2b';
 
 describe('TokenEndpointService', () => {
-  const client = { clientId: 'c1', tenantId: TENANT_ID, allowedGrantTypes: ['client_credentials'], dpopBound: false, fapi2: false } as unknown as ClientRecord;
+  const client = { clientId: 'c1', tenantId: TENANT_ID, allowedGrantTypes: ['client_credentials'], dpopBound: false, dpopNonceRequired: false, fapi2: false } as unknown as ClientRecord;
   let tenant: TenantResponse;
   let issued: number;
   let endpoint: TokenEndpointService;
   const meta: RequestMeta = { requestId: 'req_1', identify: () => undefined };
-  const exchange = () => endpoint.exchange({ params: { grant_type: 'client_credentials' }, path: '/oauth/token', meta });
+  const exchange = () => endpoint.exchange({ params: { grant_type: 'client_credentials' }, path: '/oauth/token', dpopUrls: ['https://iam.example.test/oauth/token'], meta });
 
   beforeEach(() => {
     issued = 0;
