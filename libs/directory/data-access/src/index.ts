@@ -8,16 +8,17 @@ import { RoleAndGroupNames1764100000000 } from './lib/roles-and-groups-names.mig
 import { DirectoryUserListing1764200000000 } from './lib/users-listing.migration';
 import { DirectoryUserSearch1764300000000 } from './lib/users-search.migration';
 import { DirectoryExternalIdentities1796004205637 } from './lib/external-identities.migration';
+import { DirectorySignInFailures1796015109279 } from './lib/sign-in-failures.migration';
 
 /** The directory's migrations, in order. */
-export const DIRECTORY_MIGRATIONS = [CreateDirectorySchema1763800001000, DirectoryAccessAndCredentials1763900000000, RoleAndGroupNames1764100000000, DirectoryUserListing1764200000000, DirectoryUserSearch1764300000000, DirectoryExternalIdentities1796004205637];
+export const DIRECTORY_MIGRATIONS = [CreateDirectorySchema1763800001000, DirectoryAccessAndCredentials1763900000000, RoleAndGroupNames1764100000000, DirectoryUserListing1764200000000, DirectoryUserSearch1764300000000, DirectoryExternalIdentities1796004205637, DirectorySignInFailures1796015109279];
 export { ADMIN_PERMISSIONS } from './lib/directory-bootstrap.repository';
 export { TenantScope } from './lib/tenant-scope';
 export type { TenantCaller } from './lib/tenant-scope';
 export { UserAccessQuery } from './lib/user-access.query';
 export type { AccessGrant, UserAccess } from './lib/user-access.query';
 export { CredentialsRepository } from './lib/credentials.repository';
-export type { IdentityRecord, LockoutPolicy, LoginAccount } from './lib/credentials.repository';
+export type { IdentityRecord, LockoutPolicy, LoginAccount, SignInFailures } from './lib/credentials.repository';
 export { MfaRepository } from './lib/mfa.repository';
 export type { StoredRecoveryCode, TotpCredential } from './lib/mfa.repository';
 export { RoleAndGroupNames1764100000000 } from './lib/roles-and-groups-names.migration';
@@ -39,3 +40,4 @@ export { DirectoryExternalIdentities1796004205637 } from './lib/external-identit
 export { ExternalIdentitiesRepository } from './lib/external-identities.repository';
 export type { ExternalIdentity } from './lib/external-identities.repository';
 export { SubjectDataQuery } from './lib/subject-data.query';
+export { DirectorySignInFailures1796015109279 } from './lib/sign-in-failures.migration';

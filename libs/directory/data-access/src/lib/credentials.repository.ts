@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { DEFAULT_TENANT_SLUG } from './directory-bootstrap.repository';
+import { returnedRows } from './tenants.repository';
 import { UserAccessQuery } from './user-access.query';
 
 /** What a password login needs to know about the account an identifier names. */
@@ -10,8 +11,6 @@ export interface LoginAccount {
   /** False when the tenant is suspended or disabled: nobody of it may sign in. */
   tenantActive: boolean;
   passwordHash: string | null;
-  failedLoginCount: number;
-  lockedUntil: Date | null;
 }
 
 /** How repeated failures lock an account: from `threshold` failures on, for base·2^(n−threshold) seconds, capped. */
@@ -19,6 +18,12 @@ export interface LockoutPolicy {
   threshold: number;
   baseSeconds: number;
   maxSeconds: number;
+}
+
+/** A sign-in subject's failures after one more, as recorded. */
+export interface SignInFailures {
+  failureCount: number;
+  lockedUntil: Date | null;
 }
 
 /** A user's identity and effective access, as auth-server puts it into tokens. */
@@ -45,8 +50,6 @@ interface AccountRow {
   is_active: boolean;
   tenant_status: string;
   hash: string | null;
-  failed_login_count: number;
-  locked_until: Date | null;
 }
 
 interface IdentityRow {
@@ -78,7 +81,7 @@ export class CredentialsRepository {
    */
   async findLoginAccount(tenantId: string | undefined, identifier: string): Promise<LoginAccount | undefined> {
     const rows: AccountRow[] = await this.manager.query(
-      `SELECT u.id, u.tenant_id, u.is_active, t.status AS tenant_status, pc.hash, u.failed_login_count, u.locked_until
+      `SELECT u.id, u.tenant_id, u.is_active, t.status AS tenant_status, pc.hash
          FROM directory.users u
          JOIN directory.tenants t ON t.id = u.tenant_id
          LEFT JOIN directory.password_credentials pc ON pc.user_id = u.id
@@ -94,7 +97,7 @@ export class CredentialsRepository {
   /** The account of a user id within a tenant. */
   async findAccount(tenantId: string, userId: string): Promise<LoginAccount | undefined> {
     const rows: AccountRow[] = await this.manager.query(
-      `SELECT u.id, u.tenant_id, u.is_active, t.status AS tenant_status, pc.hash, u.failed_login_count, u.locked_until
+      `SELECT u.id, u.tenant_id, u.is_active, t.status AS tenant_status, pc.hash
          FROM directory.users u
          JOIN directory.tenants t ON t.id = u.tenant_id
          LEFT JOIN directory.password_credentials pc ON pc.user_id = u.id
@@ -105,41 +108,57 @@ export class CredentialsRepository {
   }
 
   /**
-   * Counts one more failure, atomically, and locks the account once the policy says so (the
-   * database clock decides the lock's end). Answers the new count and lock.
+   * Seconds until the lock of a sign-in subject (a user id, or the digest standing for an
+   * identifier that names no account) ends by the database clock; 0 when it is not locked.
    */
-  async recordFailure(userId: string, policy: LockoutPolicy): Promise<{ failedLoginCount: number; lockedUntil: Date | null }> {
-    // UPDATE answers [rows, affected count] through TypeORM's postgres driver.
-    const [rows]: [Array<{ failed_login_count: number; locked_until: Date | null }>, number] = await this.manager.query(
-      `UPDATE directory.users
-          SET failed_login_count = failed_login_count + 1,
-              locked_until = CASE WHEN failed_login_count + 1 >= $2
-                THEN now() + make_interval(secs => LEAST($4::float8, $3::float8 * power(2, failed_login_count + 1 - $2)))
-                ELSE locked_until END
-        WHERE id = $1
-        RETURNING failed_login_count, locked_until`,
-      [userId, policy.threshold, policy.baseSeconds, policy.maxSeconds],
-    );
-    return { failedLoginCount: rows[0]?.failed_login_count ?? 0, lockedUntil: rows[0]?.locked_until ?? null };
-  }
-
-  /** A completed sign-in step: counters reset; `lastLogin` also records the time of the login. Answers last_login. */
-  async recordSuccess(userId: string, options: { lastLogin: boolean }): Promise<Date | null> {
-    // UPDATE answers [rows, affected count] through TypeORM's postgres driver.
-    const [rows]: [Array<{ last_login: Date | null }>, number] = await this.manager.query(
-      `UPDATE directory.users SET failed_login_count = 0, locked_until = NULL${options.lastLogin ? ', last_login = now()' : ''} WHERE id = $1 RETURNING last_login`,
-      [userId],
-    );
-    return rows[0]?.last_login ?? null;
-  }
-
-  /** Seconds until a lock ends by the database clock (0 when not locked). */
-  async secondsLocked(userId: string): Promise<number> {
+  async secondsLocked(subject: string): Promise<number> {
     const rows: Array<{ seconds: number | null }> = await this.manager.query(
-      'SELECT CEIL(EXTRACT(EPOCH FROM (locked_until - now())))::int AS seconds FROM directory.users WHERE id = $1',
-      [userId],
+      'SELECT CEIL(EXTRACT(EPOCH FROM (locked_until - now())))::int AS seconds FROM directory.sign_in_failures WHERE subject = $1',
+      [subject],
     );
     return Math.max(0, rows[0]?.seconds ?? 0);
+  }
+
+  /**
+   * Counts one more failure of a sign-in subject, atomically, whether or not it names an account
+   * (one statement, one row either way), and locks it once the policy says so (the database clock
+   * decides the lock's end). Failures older than `forgetAfterSeconds` are forgotten first.
+   */
+  async recordFailure(subject: string, policy: LockoutPolicy, forgetAfterSeconds: number): Promise<SignInFailures> {
+    // The count after this failure: 1 for a new subject or one whose last failure is forgotten.
+    const count = 'CASE WHEN f.last_failure_at < now() - make_interval(secs => $5::float8) THEN 1 ELSE f.failure_count + 1 END';
+    const lockAfter = (n: string) => `CASE WHEN ${n} >= $2::int THEN now() + make_interval(secs => LEAST($4::float8, $3::float8 * power(2, ${n} - $2::int))) END`;
+    const rows: Array<{ failure_count: number; locked_until: Date | null }> = await this.manager.query(
+      `INSERT INTO directory.sign_in_failures AS f (subject, failure_count, last_failure_at, locked_until)
+       VALUES ($1, 1, now(), ${lockAfter('1')})
+       ON CONFLICT (subject) DO UPDATE SET failure_count = ${count}, last_failure_at = now(), locked_until = ${lockAfter(count)}
+       RETURNING failure_count, locked_until`,
+      [subject, policy.threshold, policy.baseSeconds, policy.maxSeconds, forgetAfterSeconds],
+    );
+    return { failureCount: rows[0]?.failure_count ?? 0, lockedUntil: rows[0]?.locked_until ?? null };
+  }
+
+  /** A completed sign-in step: the user's failures are forgotten; `lastLogin` also records the time of the login. Answers last_login. */
+  async recordSuccess(userId: string, options: { lastLogin: boolean }): Promise<Date | null> {
+    const result: unknown = await this.manager.query(
+      options.lastLogin
+        ? `WITH cleared AS (DELETE FROM directory.sign_in_failures WHERE subject = $2)
+           UPDATE directory.users SET last_login = now() WHERE id = $1 RETURNING last_login`
+        : `WITH cleared AS (DELETE FROM directory.sign_in_failures WHERE subject = $2)
+           SELECT last_login FROM directory.users WHERE id = $1`,
+      [userId, userId],
+    );
+    return returnedRows<{ last_login: Date | null }>(result)[0]?.last_login ?? null;
+  }
+
+  /** Deletes failure counts that are forgotten and no longer lock anything; answers how many went. */
+  async purgeForgottenFailures(forgetAfterSeconds: number): Promise<number> {
+    // DELETE answers [rows, affected count] through TypeORM's postgres driver.
+    const [, count]: [unknown[], number] = await this.manager.query(
+      'DELETE FROM directory.sign_in_failures WHERE last_failure_at < now() - make_interval(secs => $1::float8) AND (locked_until IS NULL OR locked_until < now())',
+      [forgetAfterSeconds],
+    );
+    return count;
   }
 
   /** Identity, roles, effective permissions and enrolled second factors of a user in a tenant. */
@@ -180,7 +199,5 @@ function toAccount(row: AccountRow): LoginAccount {
     isActive: row.is_active,
     tenantActive: !INACTIVE_TENANT_STATUSES.includes(row.tenant_status),
     passwordHash: row.hash,
-    failedLoginCount: row.failed_login_count,
-    lockedUntil: row.locked_until,
   };
 }

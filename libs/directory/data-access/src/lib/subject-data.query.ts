@@ -14,8 +14,9 @@ export class SubjectDataQuery {
     const q = (sql: string): Promise<Rows> => this.manager.query(sql, [tenantId, userId]);
     const profile = await q(
       `SELECT u.id, u.tenant_id, u.email, u.username, u.first_name, u.last_name, u.email_verified, u.is_active, u.created_at, u.updated_at,
-              u.last_login, u.failed_login_count, u.locked_until
-         FROM directory.users u WHERE u.tenant_id = $1 AND u.id = $2`,
+              u.last_login, COALESCE(f.failure_count, 0) AS failed_login_count, f.locked_until
+         FROM directory.users u LEFT JOIN directory.sign_in_failures f ON f.subject = u.id::text
+        WHERE u.tenant_id = $1 AND u.id = $2`,
     );
     if (profile.length === 0) return { profile };
     const credentials = [

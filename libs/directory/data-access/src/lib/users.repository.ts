@@ -294,9 +294,16 @@ export class UsersRepository {
     }
   }
 
-  /** Deletes a user of the tenant; its credentials, memberships and second factors go with it (FK cascades). */
+  /** Deletes a user of the tenant; its credentials, memberships and second factors go with it (FK cascades), its sign-in failure count too. */
   async delete(tenantId: string, id: string): Promise<boolean> {
-    const rows = returnedRows<{ id: string }>(await this.manager.query('DELETE FROM directory.users WHERE tenant_id = $1 AND id = $2 RETURNING id', [tenantId, id]));
+    const rows = returnedRows<{ id: string }>(
+      await this.manager.query(
+        `WITH gone AS (DELETE FROM directory.users WHERE tenant_id = $1 AND id = $2 RETURNING id),
+              failures AS (DELETE FROM directory.sign_in_failures WHERE subject IN (SELECT id::text FROM gone))
+         SELECT id FROM gone`,
+        [tenantId, id],
+      ),
+    );
     return rows.length > 0;
   }
 

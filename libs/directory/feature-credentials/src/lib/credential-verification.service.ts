@@ -2,13 +2,13 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { CredentialsRepository, LockoutPolicy, LoginAccount, MfaRepository } from '@sigma/directory/data-access';
 import { DIRECTORY_OPTIONS, DirectoryOptions, hashRecoveryCode, verifyTotp } from '@sigma/directory/domain';
 import type { IdentityResponse, VerifyPasswordRequest, VerifySecondFactorRequest } from '@sigma/shared/contracts-internal';
-import { constantTimeEqual, randomToken } from '@sigma/shared/util-crypto';
+import { constantTimeEqual, hashToken, randomToken } from '@sigma/shared/util-crypto';
 import { DomainError, ErrorKind } from '@sigma/shared/util-errors';
 import { LOGGER, Logger } from '@sigma/shared/util-http';
 import { compare, hash } from 'bcrypt';
 import { DataSource, EntityManager } from 'typeorm';
 import { identityResponseOf } from './identity-claims';
-import { CLIENT_IP_LOCKOUT, FailureThrottle, LOGIN_LOCKOUT } from './login-lockout';
+import { CLIENT_IP_LOCKOUT, FailureThrottle, FORGET_FAILURES_AFTER_SECONDS, LOGIN_LOCKOUT } from './login-lockout';
 
 const INVALID = 'the credentials are not valid';
 
@@ -18,15 +18,25 @@ export function totpContextOf(userId: string): string {
 }
 
 /**
+ * The sign-in subject whose failures an identifier counts toward when it names no account: a
+ * digest of tenant and identifier (no identifier is stored in the clear), in the same table and
+ * with the same statements as a user id's (ADR 30).
+ */
+export function unknownSubjectOf(tenantId: string | undefined, identifier: string): string {
+  return hashToken(`sign-in:${tenantId ?? 'default'}:${identifier.toLowerCase()}`);
+}
+
+/**
  * Verifies passwords and second factors for auth-server, and answers a user's current claims.
- * An unknown user costs what a wrong password costs (a bcrypt compare against a dummy hash of the
- * same cost), is answered alike, and is throttled alike. Passwords and codes are never logged.
+ * An unknown user costs what a wrong password costs and is answered alike: the same statements
+ * (the lock looked up, a bcrypt compare against a dummy hash of the same cost, one failure row
+ * written) and the same lockout, keyed by a digest of the identifier instead of the user id
+ * (ADR 30). Passwords and codes are never logged.
  */
 @Injectable()
 export class CredentialVerificationService implements OnModuleInit {
   private dummyHash?: Promise<string>;
   private readonly accountLockout: LockoutPolicy;
-  private readonly unknownAccounts: FailureThrottle;
   private readonly clientIps: FailureThrottle;
 
   constructor(
@@ -35,7 +45,6 @@ export class CredentialVerificationService implements OnModuleInit {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.accountLockout = options.loginProtection?.account ?? LOGIN_LOCKOUT;
-    this.unknownAccounts = new FailureThrottle(this.accountLockout);
     this.clientIps = new FailureThrottle(options.loginProtection?.clientIp ?? CLIENT_IP_LOCKOUT);
   }
 
@@ -49,19 +58,13 @@ export class CredentialVerificationService implements OnModuleInit {
     const manager = this.dataSource.manager;
     const credentials = new CredentialsRepository(manager);
     const account = await credentials.findLoginAccount(request.tenant_id, request.username);
-    if (!account) {
-      const key = `${request.tenant_id ?? 'default'}:${request.username.toLowerCase()}`;
-      const locked = this.unknownAccounts.secondsLocked(key);
-      if (locked > 0) throw lockedError(locked);
-      await compare(request.password, await this.dummy());
-      this.unknownAccounts.recordFailure(key);
-      if (request.client_ip !== undefined) this.clientIps.recordFailure(request.client_ip);
-      throw new DomainError(ErrorKind.INVALID_CREDENTIALS, INVALID);
-    }
-    await this.refuseWhileLocked(credentials, account);
-    const matches = await compare(request.password, account.passwordHash ?? (await this.dummy()));
-    if (!matches || account.passwordHash === null) {
-      await this.recordFailure(credentials, account, request.client_ip);
+    // From here on, an identifier that names no account takes the same steps as a wrong password.
+    const subject = account?.userId ?? unknownSubjectOf(request.tenant_id, request.username);
+    await this.refuseWhileLocked(credentials, subject);
+    const dummy = await this.dummy();
+    const matches = await compare(request.password, account?.passwordHash ?? dummy);
+    if (!account || !matches || account.passwordHash === null) {
+      await this.recordFailure(credentials, subject, request.tenant_id, request.client_ip);
       if (request.client_ip !== undefined) this.clientIps.recordFailure(request.client_ip);
       throw new DomainError(ErrorKind.INVALID_CREDENTIALS, INVALID);
     }
@@ -85,11 +88,11 @@ export class CredentialVerificationService implements OnModuleInit {
     const credentials = new CredentialsRepository(manager);
     const account = await credentials.findAccount(request.tenant_id, request.user_id);
     if (!account) throw new DomainError(ErrorKind.INVALID_CREDENTIALS, INVALID);
-    await this.refuseWhileLocked(credentials, account);
+    await this.refuseWhileLocked(credentials, account.userId);
     const accepted =
       request.totp_code !== undefined ? await this.acceptTotp(manager, account.userId, request.totp_code) : await this.acceptRecoveryCode(manager, account.userId, request.recovery_code ?? '');
     if (!accepted) {
-      await this.recordFailure(credentials, account, undefined);
+      await this.recordFailure(credentials, account.userId, account.tenantId, undefined);
       throw new DomainError(ErrorKind.INVALID_CREDENTIALS, INVALID);
     }
     refuseInactive(account);
@@ -132,18 +135,18 @@ export class CredentialVerificationService implements OnModuleInit {
     return match !== undefined && (await mfa.consumeRecoveryCode(match));
   }
 
-  private async refuseWhileLocked(credentials: CredentialsRepository, account: LoginAccount): Promise<void> {
-    if (account.lockedUntil === null) return;
-    const seconds = await credentials.secondsLocked(account.userId);
+  private async refuseWhileLocked(credentials: CredentialsRepository, subject: string): Promise<void> {
+    const seconds = await credentials.secondsLocked(subject);
     if (seconds > 0) throw lockedError(seconds);
   }
 
-  private async recordFailure(credentials: CredentialsRepository, account: LoginAccount, clientIp: string | undefined): Promise<void> {
-    const result = await credentials.recordFailure(account.userId, this.accountLockout);
-    if (result.failedLoginCount >= this.accountLockout.threshold) {
+  private async recordFailure(credentials: CredentialsRepository, subject: string, tenantId: string | undefined, clientIp: string | undefined): Promise<void> {
+    const result = await credentials.recordFailure(subject, this.accountLockout, FORGET_FAILURES_AFTER_SECONDS);
+    if (result.failureCount >= this.accountLockout.threshold) {
+      // Logged alike for identifiers naming an account or none: the subject is a user id or a digest.
       this.logger.warn(
-        { user_id: account.userId, tenant_id: account.tenantId, client_ip: clientIp, failed_login_count: result.failedLoginCount, locked_until: result.lockedUntil?.toISOString() },
-        'account locked after repeated sign-in failures',
+        { sign_in_subject: subject, tenant_id: tenantId, client_ip: clientIp, failed_login_count: result.failureCount, locked_until: result.lockedUntil?.toISOString() },
+        'sign-in locked after repeated failures',
       );
     }
   }

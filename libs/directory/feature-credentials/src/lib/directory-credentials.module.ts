@@ -7,6 +7,7 @@ import { InternalCredentialsController } from './internal-credentials.controller
 import { InternalWebauthnCredentialsController } from './internal-webauthn-credentials.controller';
 import { MfaEnrolmentController } from './mfa-enrolment.controller';
 import { MfaEnrolmentService } from './mfa-enrolment.service';
+import { SignInFailuresPurge } from './sign-in-failures.purge';
 import { WebauthnCredentialsService } from './webauthn-credentials.service';
 
 /** MFA enrolment, the internal credential-verification API and the passkey store for auth-server. */
@@ -16,6 +17,7 @@ import { WebauthnCredentialsService } from './webauthn-credentials.service';
     CredentialVerificationService,
     FederatedLoginService,
     MfaEnrolmentService,
+    SignInFailuresPurge,
     WebauthnCredentialsService,
     { provide: TenantScope, useFactory: (dataSource: DataSource) => new TenantScope(dataSource), inject: [DataSource] },
   ],

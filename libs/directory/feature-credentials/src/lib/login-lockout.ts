@@ -4,7 +4,8 @@ import type { LockoutPolicy } from '@sigma/directory/data-access';
  * Per-account backoff: the 5th consecutive failure (wrong password, TOTP or recovery code) locks
  * the account for 30 s, and every further failure after a lock doubles it (60 s, 120 s, ...), up
  * to 15 minutes. A completed sign-in step resets the count. While locked, every attempt answers
- * RATE_LIMITED with the seconds left, without checking the credential.
+ * RATE_LIMITED with the seconds left, without checking the credential. An identifier that names
+ * no account is counted and locked exactly alike, in the same table (ADR 30).
  */
 export const LOGIN_LOCKOUT: LockoutPolicy = { threshold: 5, baseSeconds: 30, maxSeconds: 900 };
 
@@ -15,8 +16,14 @@ export const LOGIN_LOCKOUT: LockoutPolicy = { threshold: 5, baseSeconds: 30, max
  */
 export const CLIENT_IP_LOCKOUT: LockoutPolicy = { threshold: 20, baseSeconds: 30, maxSeconds: 900 };
 
-/** Failures further apart than this start a new count (in-memory throttles only). */
+/** Failures further apart than this start a new count (in-memory throttles: client IPs). */
 export const FAILURE_WINDOW_SECONDS = 900;
+
+/**
+ * A sign-in subject's failures are forgotten a day after the last one (counted in the database;
+ * an hourly purge deletes forgotten counts whose lock has ended).
+ */
+export const FORGET_FAILURES_AFTER_SECONDS = 86400;
 
 interface Failures {
   count: number;
@@ -25,9 +32,8 @@ interface Failures {
 }
 
 /**
- * A backoff kept in memory (bounded, per replica): for identifiers that name no account, so that
- * a locked answer does not tell an attacker which accounts exist (with several replicas an unknown
- * identifier locks a little later than a real one), and for client IPs.
+ * A backoff kept in memory (bounded, per replica), for client IPs: with several replicas an
+ * address gets a few more attempts before its lock.
  */
 export class FailureThrottle {
   private readonly failures = new Map<string, Failures>();

@@ -175,7 +175,7 @@ describe('internal passkey API on real PostgreSQL', () => {
     const user = await createUser();
     const credential = credentialOf(user);
     expect((await add(credential)).status).toBe(201);
-    await dataSource.query('UPDATE directory.users SET failed_login_count = 4 WHERE id = $1', [user.id]);
+    await dataSource.query('INSERT INTO directory.sign_in_failures (subject, failure_count, last_failure_at) VALUES ($1, 4, now())', [user.id]);
 
     // Authenticators without a counter stay at zero.
     const zero = await use(credential.credential_id, { tenant_id: defaultTenant, counter: 0, backed_up: false });
@@ -190,7 +190,7 @@ describe('internal passkey API on real PostgreSQL', () => {
     // Two sign-ins racing with one counter value: exactly one passes.
     const raced = await Promise.all([8, 8, 8].map((counter) => use(credential.credential_id, { tenant_id: defaultTenant, counter, backed_up: true })));
     expect(raced.map((answer) => answer.status).sort()).toEqual([200, 409, 409]);
-    const row = ((await dataSource.query('SELECT c.counter, c.backed_up, c.last_used_at, u.failed_login_count FROM directory.webauthn_credentials c JOIN directory.users u ON u.id = c.user_id WHERE c.id = $1', [credential.credential_id])) as Array<Record<string, unknown>>)[0];
+    const row = ((await dataSource.query('SELECT c.counter, c.backed_up, c.last_used_at, f.failure_count AS failed_login_count FROM directory.webauthn_credentials c JOIN directory.sign_in_failures f ON f.subject = c.user_id::text WHERE c.id = $1', [credential.credential_id])) as Array<Record<string, unknown>>)[0];
     // A passkey sign-in leaves the password failure count alone.
     expect(row).toMatchObject({ counter: '8', backed_up: true, last_used_at: expect.any(Date), failed_login_count: 4 });
 
