@@ -1,8 +1,9 @@
+import { totpCodeAt } from '@sigma/directory/domain';
 import { DistributedSuite, eventually, startDistributedSuite, startTestPostgres, TestKafka, TestPostgres } from '@sigma/shared/testing';
 import { AccessTokenVerifier } from '@sigma/shared/util-auth';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { Kafka, logLevel } from 'kafkajs';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
 jest.setTimeout(240000);
@@ -53,6 +54,24 @@ describe('login APIs through the gateway', () => {
     expect(answer.status).toBe(status);
     expect(answer.body).toMatchObject({ success: false, error: expect.any(String), code, details: expect.any(Object), timestamp: expect.any(String), requestId: answer.headers.get('x-request-id') });
   };
+
+  const expectSigmaError = (answer: Answer, status: number, code: string, field?: string): void => {
+    expect(answer.status).toBe(status);
+    expect(answer.body).toEqual({
+      error: { code, message: expect.any(String), details: expect.any(Array), request_id: answer.headers.get('x-request-id'), timestamp: expect.any(String) },
+    });
+    if (field !== undefined) expect((answer.body['error'] as { details: Array<{ field: string }> }).details.map((detail) => detail.field)).toContain(field);
+  };
+  const expectOAuthError = (answer: Answer, status: number, error: string): void => {
+    expect(answer.status).toBe(status);
+    expect(answer.body).toEqual({ error, error_description: expect.any(String) });
+    expect(answer.headers.get('x-request-id')).toEqual(expect.any(String));
+  };
+  /** A form POST (seed 000's bodies). */
+  const form = (path: string, fields: Record<string, string>) =>
+    call('POST', path, { raw: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  /** A body sent with a content type and raw text, as a misbehaving client would. */
+  const rawPost = (path: string, contentType: string, raw: string, headers: Record<string, string> = {}) => call('POST', path, { raw, headers: { 'content-type': contentType, ...headers } });
 
   beforeAll(async () => {
     [postgres, kafka] = await Promise.all([startTestPostgres(), TestKafka.start()]);
@@ -276,6 +295,10 @@ describe('login APIs through the gateway', () => {
       const { request_id: _a, timestamp: _b, ...knownError } = v1Known.body['error'] as Json;
       const { request_id: _c, timestamp: _d, ...unknownError } = v1Unknown.body['error'] as Json;
       expect(unknownError).toEqual(knownError);
+      // The same headers too (apart from those that differ between any two requests, and the per-username rate-limit budget).
+      const varying = ['date', 'x-request-id', 'etag', 'x-ratelimit-remaining', 'x-ratelimit-reset'];
+      const headersOf = (answer: Answer) => [...answer.headers.entries()].filter(([name]) => !varying.includes(name));
+      expect(headersOf(v1Unknown)).toEqual(headersOf(v1Known));
       // The admin's count is reset by a success, so these failures lock nothing.
       expect((await call('POST', '/api/v1/auth/login', { body: { username: ADMIN_EMAIL, password: ADMIN_PASSWORD } })).status).toBe(200);
     });
@@ -454,6 +477,208 @@ describe('login APIs through the gateway', () => {
       expect((await create({ event_id: 'e', audience: 'a', expires_in: 0 })).status).toBe(400);
       const after = await db.query('SELECT count(*)::int AS n FROM auth.contextual_tokens');
       expect(after.rows[0].n).toBe(before.rows[0].n);
+    });
+  });
+  describe('seeds 000 and 004: /api/v1/auth/*', () => {
+    /** A user of the open application with TOTP enrolled: its id, email, TOTP secret and recovery codes. */
+    const userWithTotp = async (): Promise<{ id: string; email: string; secret: string; recoveryCodes: string[] }> => {
+      const email = `totp-${randomUUID().slice(0, 8)}@example.com`;
+      const registration = await auth({ action: 'register', clientId: appClientId, email, password: USER_PASSWORD, acceptTerms: true });
+      expect(registration.status).toBe(201);
+      const id = String((registration.body['user'] as Json)['id']);
+      const enrolled = await call('POST', `/api/v1/users/${id}/mfa/enroll`, { token: String((registration.body['tokens'] as Json)['accessToken']) });
+      expect(enrolled.status).toBe(200);
+      return { id, email, secret: String(enrolled.body['secret']), recoveryCodes: enrolled.body['recovery_codes'] as string[] };
+    };
+    const mfaSessionOf = async (email: string): Promise<string> => {
+      const answer = await call('POST', '/api/v1/auth/login', { body: { username: email, password: USER_PASSWORD, tenant_id: defaultTenantId, client_id: 'sigma-iam' } });
+      expect(answer.status).toBe(200);
+      expect(answer.body).toEqual({ mfa_required: true, mfa_session_id: expect.any(String) });
+      return String(answer.body['mfa_session_id']);
+    };
+    const verify = (body: Json) => call('POST', '/api/v1/auth/mfa/verify', { body });
+    const currentTotp = (secret: string) => totpCodeAt(secret, Math.floor(Date.now() / 1000));
+
+    it("signs in with seed 000's form: LoginResponse with its user; refresh and logout take forms too", async () => {
+      const answer = await form('/api/v1/auth/login', { credentials: Buffer.from(`${ADMIN_EMAIL}:${ADMIN_PASSWORD}`).toString('base64') });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('cache-control')).toBe('no-store');
+      expect(answer.body).toMatchObject({ access_token: expect.any(String), refresh_token: expect.any(String), token_type: 'Bearer', expires_in: 900, scope: 'openid profile email' });
+      expect(answer.body['user']).toMatchObject({
+        id: expect.any(String),
+        email: ADMIN_EMAIL,
+        username: ADMIN_EMAIL,
+        email_verified: expect.any(Boolean),
+        is_active: true,
+        roles: ['super-admin'],
+        permissions: ['*'],
+        created_at: expect.any(String),
+        last_login: expect.any(String),
+      });
+      // The admin has no names: full_name is there, null.
+      expect(answer.body['user']).toHaveProperty('full_name', null);
+      const refreshed = await form('/api/v1/auth/refresh', { refresh_token: String(answer.body['refresh_token']) });
+      expect(refreshed.status).toBe(200);
+      expect(refreshed.body).toMatchObject({ access_token: expect.any(String), refresh_token: expect.any(String), token_type: 'Bearer', expires_in: 900 });
+      expect(await form('/api/v1/auth/logout', { refresh_token: String(refreshed.body['refresh_token']) })).toMatchObject({ status: 200, body: { success: true } });
+      expectSigmaError(await form('/api/v1/auth/refresh', { refresh_token: String(refreshed.body['refresh_token']) }), 401, 'INVALID_TOKEN');
+    });
+
+    it('answers bad logins in the Sigma body, never 500: bad base64, no colon, missing fields, both shapes, wrong content type, malformed JSON', async () => {
+      expectSigmaError(await form('/api/v1/auth/login', { credentials: '%%%not base64%%%' }), 400, 'VALIDATION_ERROR', 'credentials');
+      expectSigmaError(await form('/api/v1/auth/login', { credentials: Buffer.from('no-colon-here').toString('base64') }), 400, 'VALIDATION_ERROR', 'credentials');
+      expectSigmaError(await form('/api/v1/auth/login', { credentials: '' }), 400, 'VALIDATION_ERROR', 'credentials');
+      expectSigmaError(await form('/api/v1/auth/login', {}), 400, 'VALIDATION_ERROR', 'username');
+      expectSigmaError(await form('/api/v1/auth/login', { credentials: Buffer.from(`${ADMIN_EMAIL}:x`).toString('base64'), username: ADMIN_EMAIL }), 400, 'VALIDATION_ERROR', 'credentials');
+      expectSigmaError(await call('POST', '/api/v1/auth/login', { body: { username: ADMIN_EMAIL } }), 400, 'VALIDATION_ERROR', 'password');
+      expectSigmaError(await call('POST', '/api/v1/auth/login', { body: { username: ADMIN_EMAIL, password: 42 } }), 400, 'VALIDATION_ERROR', 'password');
+      expectSigmaError(await call('POST', '/api/v1/auth/login', { body: { username: ADMIN_EMAIL, password: ADMIN_PASSWORD, tenant_id: 'default' } }), 400, 'VALIDATION_ERROR', 'tenant_id');
+      expectSigmaError(await rawPost('/api/v1/auth/login', 'application/json', '{"username":'), 400, 'VALIDATION_ERROR');
+      for (const path of ['/api/v1/auth/login', '/api/v1/auth/refresh', '/api/v1/auth/logout', '/api/v1/auth/mfa/verify']) {
+        const text = await rawPost(path, 'text/plain', `username=${ADMIN_EMAIL}`);
+        expect([400, 415]).toContain(text.status);
+        expectSigmaError(text, text.status, 'VALIDATION_ERROR');
+        expectSigmaError(await rawPost(path, 'application/json', '[1,'), 400, 'VALIDATION_ERROR');
+      }
+      expectSigmaError(await call('POST', '/api/v1/auth/refresh', { body: {} }), 400, 'VALIDATION_ERROR', 'refresh_token');
+      expectSigmaError(await call('POST', '/api/v1/auth/logout', { body: {} }), 400, 'VALIDATION_ERROR', 'refresh_token');
+      expectSigmaError(await call('POST', '/api/v1/auth/refresh', { body: { refresh_token: 'not-a-refresh-token' } }), 401, 'INVALID_TOKEN');
+    });
+
+    it("finishes seed 004's MFA step with a TOTP or recovery code: wrong, replayed and used codes 401; unknown, used and expired sessions 404", async () => {
+      const user = await userWithTotp();
+      const first = await mfaSessionOf(user.email);
+      expectSigmaError(await verify({ mfa_session_id: `unknown-${randomUUID()}`, totp_code: '123456' }), 404, 'RESOURCE_NOT_FOUND');
+      expectSigmaError(await verify({ mfa_session_id: first }), 400, 'VALIDATION_ERROR', 'totp_code');
+      expectSigmaError(await verify({ mfa_session_id: first, totp_code: '123456', recovery_code: user.recoveryCodes[0] }), 400, 'VALIDATION_ERROR', 'totp_code');
+      expectSigmaError(await verify({ mfa_session_id: first, totp_code: 'abcdef' }), 400, 'VALIDATION_ERROR', 'totp_code');
+      expectSigmaError(await verify({ totp_code: '123456' }), 400, 'VALIDATION_ERROR', 'mfa_session_id');
+      expectSigmaError(await verify({ mfa_session_id: first, totp_code: '000000' }), 401, 'INVALID_CREDENTIALS');
+      const code = await currentTotp(user.secret);
+      const verified = await verify({ mfa_session_id: first, totp_code: code });
+      expect(verified.status).toBe(200);
+      expect(verified.body).toMatchObject({ access_token: expect.any(String), refresh_token: expect.any(String), id_token: expect.any(String), token_type: 'Bearer', expires_in: 900, mfa_required: false });
+      expect(decodeJwt(String(verified.body['id_token']))['amr']).toEqual(['pwd', 'otp', 'mfa']);
+      // The MFA session is single use.
+      expectSigmaError(await verify({ mfa_session_id: first, totp_code: code }), 404, 'RESOURCE_NOT_FOUND');
+
+      // The same TOTP code again, in a new session: replayed, 401. A recovery code works once.
+      const second = await mfaSessionOf(user.email);
+      expectSigmaError(await verify({ mfa_session_id: second, totp_code: code }), 401, 'INVALID_CREDENTIALS');
+      expect((await verify({ mfa_session_id: second, recovery_code: user.recoveryCodes[0] })).status).toBe(200);
+      const third = await mfaSessionOf(user.email);
+      expectSigmaError(await verify({ mfa_session_id: third, recovery_code: user.recoveryCodes[0] }), 401, 'INVALID_CREDENTIALS');
+      // Expired: past its 5 minutes the session is unknown.
+      await db.query("UPDATE auth.mfa_sessions SET expires_at = now() - interval '1 second' WHERE id_hash = $1", [createHash('sha256').update(third).digest('hex')]);
+      expectSigmaError(await verify({ mfa_session_id: third, recovery_code: user.recoveryCodes[1] }), 404, 'RESOURCE_NOT_FOUND');
+      const unused = await db.query('SELECT count(*)::int AS n FROM directory.recovery_codes WHERE user_id = $1 AND used_at IS NULL', [user.id]);
+      expect(unused.rows[0].n).toBe(user.recoveryCodes.length - 1);
+    });
+
+    it("refreshes with seed 004's {refresh_token, client_id} (rotation; the spent token is 401) and logs out (the refresh token dies)", async () => {
+      const login = await call('POST', '/api/v1/auth/login', { body: { username: ADMIN_EMAIL, password: ADMIN_PASSWORD, client_id: 'sigma-iam' } });
+      expect(login.status).toBe(200);
+      const refreshed = await call('POST', '/api/v1/auth/refresh', { body: { refresh_token: login.body['refresh_token'], client_id: 'sigma-iam' } });
+      expect(refreshed.status).toBe(200);
+      expect(refreshed.body).toMatchObject({ access_token: expect.any(String), refresh_token: expect.any(String), id_token: expect.any(String), token_type: 'Bearer', expires_in: 900 });
+      expect(refreshed.body['refresh_token']).not.toBe(login.body['refresh_token']);
+      // A client_id other than the first-party client the direct login APIs serve is 400, naming it.
+      expectSigmaError(await call('POST', '/api/v1/auth/refresh', { body: { refresh_token: refreshed.body['refresh_token'], client_id: appClientId } }), 400, 'VALIDATION_ERROR', 'client_id');
+      expectSigmaError(await call('POST', '/api/v1/auth/refresh', { body: { refresh_token: login.body['refresh_token'], client_id: 'sigma-iam' } }), 401, 'INVALID_TOKEN');
+      const again = await call('POST', '/api/v1/auth/login', { body: { username: ADMIN_EMAIL, password: ADMIN_PASSWORD } });
+      expect(await call('POST', '/api/v1/auth/logout', { body: { refresh_token: again.body['refresh_token'] } })).toMatchObject({ status: 200, body: { success: true } });
+      expectSigmaError(await call('POST', '/api/v1/auth/refresh', { body: { refresh_token: again.body['refresh_token'] } }), 401, 'INVALID_TOKEN');
+    });
+
+    it('ties a JSON login to a pending OAuth authorization with login_challenge (its tenant and client only; unknown 404)', async () => {
+      const params = new URLSearchParams({
+        response_type: 'code',
+        client_id: appClientId,
+        redirect_uri: 'https://app.example/callback',
+        scope: 'openid',
+        state: 'state-1',
+        code_challenge: createHash('sha256').update('a-verifier-of-enough-length-for-pkce-0123456789').digest('base64url'),
+        code_challenge_method: 'S256',
+      });
+      let answer = await fetch(`${gateway}/oauth/authorize?${params.toString()}`, { redirect: 'manual' });
+      for (let hops = 0; hops < 5 && (answer.status === 302 || answer.status === 303); hops += 1) {
+        answer = await fetch(new URL(answer.headers.get('location') ?? '', gateway), { redirect: 'manual' });
+      }
+      expect(answer.status).toBe(200);
+      const loginChallenge = /name="login_challenge" value="([^"]+)"/.exec(await answer.text())?.[1] ?? '';
+      expect(loginChallenge).not.toBe('');
+      const login = (challenge: string, extra: Json = {}) => call('POST', '/api/v1/auth/login', { body: { username: ADMIN_EMAIL, password: ADMIN_PASSWORD, login_challenge: challenge, ...extra } });
+      expectSigmaError(await login(loginChallenge, { tenant_id: randomUUID() }), 400, 'VALIDATION_ERROR', 'tenant_id');
+      expectSigmaError(await login(loginChallenge, { client_id: closedAppClientId }), 400, 'VALIDATION_ERROR', 'client_id');
+      expectSigmaError(await login('x'.repeat(43)), 404, 'RESOURCE_NOT_FOUND');
+      // No tokens: the browser session cookie, and the next step of this authorization (the third-party app's consent page).
+      const tied = await login(loginChallenge, { tenant_id: defaultTenantId, client_id: appClientId });
+      expect(tied.status).toBe(200);
+      expect(tied.body).toEqual({ mfa_required: false, redirect_to: `${gateway}/oauth/consent?login_challenge=${encodeURIComponent(loginChallenge)}` });
+      expect(tied.headers.getSetCookie().length).toBeGreaterThan(0);
+    });
+  });
+
+  describe("bad input on issue 5's other endpoints: the family's error body, never 500, nothing stored", () => {
+    it('seed 001 passkey routes: missing fields, bad base64, wrong content type, unknown challenges', async () => {
+      const options = await call('POST', '/webauthn/assertion/options', { body: {} });
+      expect(options.status).toBe(200);
+      const challenge = String(options.body['challenge']);
+      const result = (body: unknown, headers: Record<string, string> = { 'webauthn-challenge': challenge }) => call('POST', '/webauthn/assertion/result', { body, headers });
+      const credential = (response: Json) => ({ id: 'AAAA', rawId: 'AAAA', type: 'public-key', clientExtensionResults: {}, response });
+      expectOAuthError(await result(credential({ clientDataJSON: '!!!not base64!!!', authenticatorData: '***', signature: '@@' })), 400, 'invalid_request');
+      expectOAuthError(await result({ type: 'public-key' }), 400, 'invalid_request');
+      expectOAuthError(await result(credential({ clientDataJSON: 'e30', authenticatorData: 'AAAA', signature: 'AAAA' }), {}), 400, 'invalid_request');
+      expectOAuthError(await result(credential({ clientDataJSON: 'e30', authenticatorData: 'AAAA', signature: 'AAAA' }), { 'webauthn-challenge': '%%%' }), 400, 'invalid_request');
+      // (Assertion options take an empty body: a text body is ignored and answers options for any user.)
+      for (const path of ['/webauthn/assertion/result', '/webauthn/registration/verification']) {
+        const text = await rawPost(path, 'text/plain', 'hello', { 'webauthn-challenge': challenge, authorization: `Bearer ${adminToken}` });
+        expect(text.status).toBeGreaterThanOrEqual(400);
+        expect(text.status).toBeLessThan(500);
+        expect(text.body).toEqual({ error: expect.any(String), error_description: expect.any(String) });
+        expectOAuthError(await rawPost(path, 'application/json', '{"id":', { authorization: `Bearer ${adminToken}` }), 400, 'invalid_request');
+      }
+      expectOAuthError(await rawPost('/webauthn/assertion/options', 'application/json', '{"username":'), 400, 'invalid_request');
+      const verification = await call('POST', '/webauthn/registration/verification', {
+        token: adminToken,
+        headers: { 'webauthn-challenge': challenge },
+        body: { id: 'AAAA', rawId: 'AAAA', type: 'public-key', clientExtensionResults: {}, response: { clientDataJSON: '!!!', attestationObject: '###' } },
+      });
+      expectOAuthError(verification, 400, 'invalid_request');
+      expect((await db.query('SELECT count(*)::int AS n FROM directory.webauthn_credentials')).rows[0].n).toBe(0);
+    });
+
+    it('seed 003 API-key routes and seed 001 QR tokens: wrong content type and malformed JSON', async () => {
+      const key = await call('POST', `/api/v1/tenants/${defaultTenantId}/api-keys`, { token: adminToken, body: { name: 'bad input' } });
+      expect(key.status).toBe(201);
+      const apiKey = String(key.body['api_key']);
+      const before = (await db.query('SELECT count(*)::int AS n FROM directory.users')).rows[0].n;
+      for (const [path, headers] of [
+        ['/api/auth/create', { 'x-api-key': apiKey }],
+        ['/api/auth/validate', { authorization: `Bearer ${apiKey}` }],
+        ['/identity/v2/contextual-tokens', { authorization: `Bearer ${adminToken}` }],
+        ['/identity/v2/contextual-tokens/validate', {}],
+      ] as Array<[string, Record<string, string>]>) {
+        const text = await rawPost(path, 'text/plain', 'identifier=member-99', headers);
+        expect(text.status).toBeGreaterThanOrEqual(path === '/api/auth/validate' ? 200 : 400);
+        expect(text.status).toBeLessThan(500);
+        if (text.status >= 400) expect(text.body).toEqual({ error: expect.any(String), error_description: expect.any(String) });
+        expectOAuthError(await rawPost(path, 'application/json', '{"identifier":', headers), 400, 'invalid_request');
+      }
+      expectOAuthError(await call('POST', '/api/auth/create', { headers: { 'x-api-key': apiKey }, body: { identifier: 42 } }), 400, 'invalid_request');
+      expectOAuthError(await call('POST', '/api/auth/create', { headers: { 'x-api-key': apiKey }, body: { identifier: '' } }), 400, 'invalid_request');
+      expect((await db.query('SELECT count(*)::int AS n FROM directory.users')).rows[0].n).toBe(before);
+    });
+
+    it('seed 002 SSO: malformed JSON, wrong content type and missing fields in the envelope', async () => {
+      expectAdminError(await rawPost('/api/admin/identity/sso', 'application/json', '{"code":'), 400, 'VALIDATION_ERROR');
+      const text = await rawPost('/api/admin/identity/sso', 'text/plain', 'code=x&state=y');
+      expect(text.status).toBeGreaterThanOrEqual(400);
+      expect(text.status).toBeLessThan(500);
+      expect(text.body).toMatchObject({ success: false, code: expect.any(String), requestId: text.headers.get('x-request-id') });
+      expectAdminError(await call('POST', '/api/admin/identity/sso', { body: {} }), 400, 'VALIDATION_ERROR');
+      expectAdminError(await call('POST', '/api/admin/identity/sso', { body: { code: 'x', state: 'not-a-state-we-issued' } }), 400, 'VALIDATION_ERROR');
+      expectAdminError(await call('GET', '/api/admin/identity/sso?provider=nope&clientId=nope'), 400, 'VALIDATION_ERROR');
     });
   });
 });
