@@ -265,6 +265,32 @@ describe('login APIs through the gateway', () => {
       expectAdminError(await auth({ action: 'login', clientId: appClientId, mfaSessionId, recoveryCode: recoveryCodes[1] }), 404, 'RESOURCE_NOT_FOUND');
     });
 
+    it("obeys requireEmailVerification (register issues no tokens; login 403 only after the right password) and rememberMe (the tenant's lifetime)", async () => {
+      const created = await call('POST', '/api/admin/identity/applications', {
+        token: adminToken,
+        body: {
+          name: 'Verified-only app',
+          status: 'active',
+          callbackUrls: ['https://verified.example/callback'],
+          settings: { allowRegistration: true, requireEmailVerification: true, defaultRole: 'user', sessionTimeout: 3600, maxSessions: 5 },
+        },
+      });
+      expect(created.status).toBe(201);
+      const verifiedOnly = (created.body['application'] as { clientId: string }).clientId;
+      const email = `unverified-${randomUUID().slice(0, 8)}@example.com`;
+      const registration = await auth({ action: 'register', clientId: verifiedOnly, email, password: USER_PASSWORD, acceptTerms: true });
+      expect(registration.status).toBe(201);
+      expect(registration.body).toEqual({ success: true, user: expect.objectContaining({ email, isVerified: false }), message: expect.any(String) });
+      expectAdminError(await auth({ action: 'login', clientId: verifiedOnly, email, password: 'not-the-password-1' }), 401, 'INVALID_CREDENTIALS');
+      expectAdminError(await auth({ action: 'login', clientId: verifiedOnly, email, password: USER_PASSWORD }), 403, 'INSUFFICIENT_PERMISSIONS');
+      // The same user signs in to an application that does not ask for a verified email, and with rememberMe gets the tenant's 30 days.
+      const remembered = await auth({ action: 'login', clientId: appClientId, email, password: USER_PASSWORD, rememberMe: true });
+      expect(remembered.status).toBe(200);
+      const lasts = Date.parse(String((remembered.body['session'] as Json)['expiresAt'])) - Date.now();
+      expect(lasts).toBeGreaterThan(29 * 86400 * 1000);
+      expect(lasts).toBeLessThanOrEqual(30 * 86400 * 1000);
+    });
+
     it('answers bad input in the seed 002 envelope and changes nothing', async () => {
       expectAdminError(await auth({ action: 'dance' }), 400, 'VALIDATION_ERROR');
       expectAdminError(await auth({ action: 'login', email: registered.email }), 400, 'VALIDATION_ERROR');
