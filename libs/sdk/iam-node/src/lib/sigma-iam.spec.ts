@@ -130,6 +130,10 @@ describe('@sigma/iam-node SigmaIAM', () => {
       denyList.revokeSession('c3d4e5f6-0000-4000-8000-000000000001');
       await expect(listed.verifyToken(other)).rejects.toMatchObject({ code: 'INVALID_TOKEN' });
       expect(() => new SigmaIAM({ baseURL: BASE, clientId: 'app', revocationCheck: 'introspection' })).toThrow('clientSecret');
+      // The app's own credentials refused: the token cannot be checked (503 for the caller, not 401).
+      const misconfigured = iamOf({ clientSecret: 'wrong', revocationCheck: 'introspection', profile: 'claims' });
+      await expect(misconfigured.verifyToken(await suite.token())).rejects.toMatchObject({ code: 'INTROSPECTION_FAILED', status: 0 });
+      await expect(misconfigured.authenticate({ method: 'GET', url: `${APP}/x`, headers: { authorization: `Bearer ${await suite.token()}` } })).rejects.toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
     });
   });
 
@@ -166,6 +170,8 @@ describe('@sigma/iam-node SigmaIAM', () => {
       await expect(iam.authenticate(request({ authorization: `DPoP ${token}`, dpop: await proof() }))).resolves.toMatchObject({ auth: { scheme: 'DPoP', jkt: await calculateJwkThumbprint(jwk) }, user: { full_name: null } });
       expect(suite.count('/api/v1/me')).toBe(0);
       await expect(iam.authenticate(request({ authorization: `DPoP ${await suite.token()}`, dpop: await proof() }))).rejects.toMatchObject({ code: 'INVALID_TOKEN' });
+      const storeDown = iamOf({ dpopReplayStore: { use: () => Promise.reject(new Error('redis is down')) } });
+      await expect(storeDown.authenticate(request({ authorization: `DPoP ${token}`, dpop: await proof() }))).rejects.toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
     });
 
     it('answers 503 when the key set cannot be fetched', async () => {

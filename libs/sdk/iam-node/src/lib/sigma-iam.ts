@@ -147,7 +147,12 @@ export class SigmaIAM extends CoreSigmaIAM {
       throw new IAMError('SERVICE_UNAVAILABLE', 'The suite could not be asked about the token', 0);
     }
     const body = (await response.json().catch(() => undefined)) as { active?: unknown } | undefined;
-    if (!response.ok) throw iamErrorOf(response.status, body, response.headers);
+    if (!response.ok) {
+      // The app's own client was refused (wrong secret, not allowed to introspect) or the suite failed:
+      // the token cannot be checked, which is not the token's fault (never a 401 for the caller).
+      const refusal = iamErrorOf(response.status, body, response.headers);
+      throw new IAMError('INTROSPECTION_FAILED', `The suite did not answer the introspection request (${refusal.code}, ${response.status})`, 0);
+    }
     return body?.active === true;
   }
 
@@ -184,7 +189,8 @@ export class SigmaIAM extends CoreSigmaIAM {
           replayStore: this.replayStore,
         });
       } catch (error) {
-        if (!(error instanceof InvalidDpopProof)) throw error;
+        // The replay store could not answer (a shared store down): the proof cannot be checked, so it is not accepted.
+        if (!(error instanceof InvalidDpopProof)) throw new AuthenticationError('SERVICE_UNAVAILABLE', 'The DPoP proof could not be checked', 503);
         throw new AuthenticationError('INVALID_DPOP_PROOF', error.message, 401, this.challenge('DPoP', 'invalid_dpop_proof', error.message));
       }
     }
