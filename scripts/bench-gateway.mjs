@@ -112,7 +112,7 @@ function cpuMsOf(pid) {
  * rounds. The gateway's CPU per proxied request is its CPU during the gateway rounds, less its idle
  * rate (Kafka consumer, timers) measured during the direct rounds, over the requests answered.
  */
-async function throughput(root, gatewayPid, gateway, directory, token) {
+async function proxyThroughput(root, gatewayPid, gateway, directory, token) {
   const round = async (url) => {
     const started = Date.now();
     const before = cpuMsOf(gatewayPid);
@@ -207,7 +207,7 @@ export async function benchGateway(root) {
 
     const { through, direct } = await overhead(gateway, url('user-directory'), admin.access_token);
     const loadAtOverhead = loadavg()[0].toFixed(1);
-    const inFlight = await throughput(root, gatewayProcess.pid, gateway, url('user-directory'), admin.access_token);
+    const inFlight = await proxyThroughput(root, gatewayProcess.pid, gateway, url('user-directory'), admin.access_token);
     const throughput = await tokenCheckThroughput(root);
     const latencies = await propagation(gateway);
 
