@@ -1,6 +1,7 @@
 import { IAMError, IdentityClient, IdentityGateway, MemoryTokenStorage, SigmaIAM } from '@sigma/sdk/iam-js';
 import { DistributedSuite, eventually, freePort, launchTestBrowser, REPO_ROOT, startDistributedSuite, startTestPostgres, TestBrowser, TestKafka, TestPostgres } from '@sigma/shared/testing';
 import { decodeJwt } from 'jose';
+import { build } from 'esbuild';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -273,6 +274,64 @@ describe('@sigma/iam-js against the suite', () => {
 
     afterAll(async () => {
       await upstream?.stop();
+    });
+
+    it("runs seed 000's `const { user: googleUser } = await iam.loginWithGoogle()` in Chromium: away to Google, back, resolved", async () => {
+      // The application's page, on its own origin: a button calls loginWithGoogle(); at /callback the same call completes.
+      const port = await freePort();
+      const origin = `http://127.0.0.1:${port}`;
+      const webApp = await admin.createApplication({
+        client_name: `SDK browser app ${randomUUID().slice(0, 6)}`,
+        client_type: 'public',
+        redirect_uris: [`${origin}/callback`],
+        allowed_grant_types: ['authorization_code', 'refresh_token'],
+        allowed_scopes: ['openid', 'profile', 'email'],
+        allowed_origins: [origin],
+      });
+      const bundle = await build({
+        stdin: {
+          contents: [
+            "import { SigmaIAM } from '@sigma/iam-js';",
+            `const iam = new SigmaIAM({ baseURL: ${JSON.stringify(gateway)}, clientId: ${JSON.stringify(webApp.client_id)}, redirectUri: location.origin + '/callback' });`,
+            'const show = (text) => { const out = document.createElement("output"); out.textContent = text; document.body.append(out); };',
+            'const signIn = async () => { try { const { user: googleUser } = await iam.loginWithGoogle(); show("signed in as " + googleUser.email); } catch (error) { show("failed: " + error.code); } };',
+            "document.querySelector('button').addEventListener('click', signIn);",
+            "if (location.pathname === '/callback') void signIn();",
+          ].join('\n'),
+          resolveDir: REPO_ROOT,
+          loader: 'js',
+        },
+        alias: { '@sigma/iam-js': join(REPO_ROOT, 'libs/sdk/iam-js/src/index.ts') },
+        bundle: true,
+        write: false,
+        format: 'iife',
+        platform: 'browser',
+        target: 'es2022',
+        logLevel: 'silent',
+      });
+      const script = bundle.outputFiles[0].text;
+      const site = createServer((req, res) => {
+        if (new URL(req.url ?? '/', origin).pathname === '/app.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+        else res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>app</title><button>Continue with Google</button><script src="/app.js"></script>');
+      });
+      await new Promise<void>((resolve) => site.listen(port, '127.0.0.1', resolve));
+      const browser = await launchTestBrowser();
+      try {
+        const page = await browser.context.newPage();
+        await page.goto(origin);
+        await page.getByRole('button', { name: 'Continue with Google' }).click();
+        // At "Google" (node-oidc-provider's sign-in form).
+        await page.waitForURL((url) => url.origin === new URL(upstream.issuer).origin);
+        await page.locator('input[name="account"]').fill('alice');
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.waitForURL((url) => url.href.startsWith(`${origin}/callback`));
+        await expect(page.locator('output').textContent()).resolves.toBe('signed in as alice.sdk@example.test');
+        // The verifier waited in this tab's sessionStorage and is used up.
+        await expect(page.evaluate('Object.keys(sessionStorage).length')).resolves.toBe(0);
+      } finally {
+        await browser.close();
+        await new Promise((resolve) => site.close(resolve));
+      }
     });
 
     it("signs a user in with getAuthorizationUrl({ provider: 'google' }) and handleRedirectCallback, then refreshes as the application", async () => {
