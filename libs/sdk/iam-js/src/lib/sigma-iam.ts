@@ -320,7 +320,7 @@ export class SigmaIAM {
       throw new IAMError('BROWSER_REQUIRED', 'loginWithProvider redirects a browser; on a server, send the browser to getAuthorizationUrl({ provider }) and finish with handleRedirectCallback(callbackUrl)', 0);
     }
     const returning = this.pendingOf(location.href);
-    if (returning?.provider === provider) return this.handleRedirectCallback(location.href);
+    if (returning?.provider === provider.toLowerCase()) return this.handleRedirectCallback(location.href);
     location.assign(this.getAuthorizationUrl({ provider, redirectUri: options.redirectUri }));
     return new Promise<LoginResult>(() => undefined);
   }

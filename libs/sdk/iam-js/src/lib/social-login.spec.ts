@@ -93,7 +93,7 @@ describe('social login (seed 000: getAuthorizationUrl({ provider }), loginWithGo
     beforeEach(() => Object.assign(globalThis, { location }));
     afterEach(() => delete (globalThis as { location?: unknown }).location);
 
-    it('sends the page to the provider, then resolves { user } on the return trip with the same call', async () => {
+    it('sends the page to the provider, then resolves { user } on the return trip with the same call (provider names in any case)', async () => {
       const suite = scriptedSuite();
       const store = new MemoryAuthorizationStore();
       const leaving = client(suite.fetch, store).loginWithGoogle();
@@ -105,7 +105,7 @@ describe('social login (seed 000: getAuthorizationUrl({ provider }), loginWithGo
 
       // The page reloads at the redirect URI: a new client (same authorization store) finishes it.
       location.href = callbackOf(authUrl);
-      const { user: googleUser } = await client(suite.fetch, store).loginWithGoogle();
+      const { user: googleUser } = await client(suite.fetch, store).loginWithProvider('Google');
       expect(googleUser).toEqual(USER);
       expect(location.assign).toHaveBeenCalledTimes(1);
     });
