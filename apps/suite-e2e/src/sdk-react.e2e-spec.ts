@@ -63,6 +63,7 @@ describe('@sigma/iam-react in a browser against the suite', () => {
   let admin: SigmaIAM;
   let page: ServedPage;
   let unregistered: ServedPage;
+  let clientId: string;
 
   const newUser = async (firstName: string, lastName: string, role?: string): Promise<{ id: string; email: string }> => {
     const email = `react-${randomUUID().slice(0, 8)}@example.com`;
@@ -117,6 +118,7 @@ describe('@sigma/iam-react in a browser against the suite', () => {
       allowed_scopes: ['openid', 'profile', 'email'],
       allowed_origins: [page.origin],
     });
+    clientId = application.client_id;
     const bundle = await build({
       entryPoints: [join(EXAMPLE, 'src/main.tsx')],
       tsconfig: join(EXAMPLE, 'tsconfig.json'),
@@ -223,6 +225,30 @@ describe('@sigma/iam-react in a browser against the suite', () => {
     await idle.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect(await alertOf(idle)).toBe('Your session has ended. Please sign in again.');
     await idle.close();
+  });
+
+  it("signs in through the suite's login page (authorization code + PKCE) and comes back signed in", async () => {
+    const user = await newUser('Hedy', 'Lamarr');
+    const tab = await open(`${page.origin}/reports`);
+    await tab.getByRole('button', { name: 'Use the Sigma IAM login page' }).click();
+    await tab.locator('#username').fill(user.email);
+    await tab.locator('#password').fill(USER_PASSWORD);
+    await tab.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await tab.waitForURL((url) => url.origin === page.origin || url.pathname === '/oauth/consent');
+    if (new URL(tab.url()).pathname === '/oauth/consent') await tab.getByRole('button', { name: 'Allow', exact: true }).click();
+
+    await tab.getByRole('heading', { name: 'Welcome, Hedy Lamarr' }).waitFor();
+    // Back where the login started, without code and state in the address bar.
+    expect(new URL(tab.url()).pathname).toBe('/reports');
+    expect(new URL(tab.url()).search).toBe('');
+    const tokens = await storedTokens(tab);
+    expect(tokens).toMatchObject({ source: 'oauth', refreshToken: expect.any(String) });
+    expect(decodeJwt(tokens?.accessToken ?? '')).toMatchObject({ sub: user.id, client_id: clientId });
+
+    await tab.getByRole('button', { name: 'Logout' }).click();
+    await tab.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await storedTokens(tab)).toBeNull();
+    await tab.close();
   });
 
   it('cannot sign in from an origin no application allows: the gateway answers no CORS headers', async () => {

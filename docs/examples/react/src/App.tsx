@@ -41,7 +41,7 @@ function messageOf(error: IAMError): string {
 }
 
 function LoginForm({ onLogin }: { onLogin: (email: string, password: string) => Promise<unknown> }) {
-  const { error } = useSigmaAuth();
+  const { error, loginWithRedirect } = useSigmaAuth();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
@@ -65,6 +65,10 @@ function LoginForm({ onLogin }: { onLogin: (email: string, password: string) => 
       </label>
       <button type="submit" disabled={busy}>
         Sign in
+      </button>
+      {/* The suite's own login page (authorization code + PKCE): passkeys, social and enterprise sign-in too. */}
+      <button type="button" onClick={() => loginWithRedirect()}>
+        Use the Sigma IAM login page
       </button>
     </form>
   );

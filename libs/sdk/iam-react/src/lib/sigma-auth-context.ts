@@ -1,6 +1,7 @@
 import type { IAMError, SigmaIAM } from '@sigma/iam-js';
 import { createContext } from 'react';
 import type { SigmaAuthUser } from './auth-user';
+import type { RedirectLoginOptions } from './redirect-login';
 
 /** The second factor that finishes a login which answered MFA_REQUIRED. */
 export type MfaFactor = { totpCode: string } | { recoveryCode: string };
@@ -25,6 +26,12 @@ export interface SigmaAuthState {
    * `onLogin` without a try/catch.
    */
   login(email: string, password: string): Promise<SigmaAuthUser | null>;
+  /**
+   * Sends the browser to the suite's login page (authorization code flow with PKCE; every login
+   * method the tenant offers). Needs `clientId` and `redirectUri` on the client; the redirect URI
+   * must load this app, whose provider then redeems the code and signs the user in.
+   */
+  loginWithRedirect(options?: RedirectLoginOptions): Promise<void>;
   /** Finishes a login whose `error` is MFA_REQUIRED (error.mfaSessionId) with a TOTP or recovery code. */
   completeMfaLogin(mfaSessionId: string, factor: MfaFactor): Promise<SigmaAuthUser | null>;
   /** Ends the session at the suite and signs out here, even when the suite cannot be reached. */

@@ -39,6 +39,7 @@ function answer(status: number, body: unknown): Response {
  */
 class ScriptedSuite {
   readonly calls: string[] = [];
+  readonly bodies: Array<Record<string, string>> = [];
   user = userOf([]);
   mfa = false;
   down = false;
@@ -68,7 +69,9 @@ class ScriptedSuite {
     const path = new URL(url).pathname;
     this.calls.push(`${init.method} ${path}`);
     if (this.down) throw new TypeError('fetch failed');
-    const body = typeof init.body === 'string' ? (JSON.parse(init.body) as Record<string, string>) : {};
+    const form = (init.headers as Record<string, string>)['content-type'] === 'application/x-www-form-urlencoded';
+    const body: Record<string, string> = typeof init.body !== 'string' ? {} : form ? Object.fromEntries(new URLSearchParams(init.body)) : JSON.parse(init.body);
+    this.bodies.push(body);
     const authorization = (init.headers as Record<string, string>)['authorization'];
     const tokens = () => ({ access_token: this.accessToken, refresh_token: `refresh-${this.generation}`, token_type: 'Bearer', expires_in: 900 });
     switch (path) {
@@ -80,6 +83,9 @@ class ScriptedSuite {
       case '/api/v1/auth/mfa/verify':
         if (body['mfa_session_id'] !== 'mfa-1' || body['totp_code'] !== '123456') return answer(401, { error: { code: 'INVALID_MFA_CODE', message: 'wrong code' } });
         return answer(200, { ...tokens(), user: this.user });
+      case '/oauth/v1/token':
+        if (body['grant_type'] !== 'authorization_code' || body['code'] !== 'code-1' || body['code_verifier'] !== 'verifier-1') return answer(400, { error: 'invalid_grant' });
+        return answer(200, { ...tokens(), scope: 'openid profile email' });
       case '/api/v1/auth/refresh':
         if (this.revoked || body['refresh_token'] !== `refresh-${this.generation}`) return answer(401, { error: { code: 'INVALID_TOKEN', message: 'session ended' } });
         this.generation += 1;
@@ -379,6 +385,50 @@ describe('SigmaAuthProvider and useSigmaAuth', () => {
     );
     await signIn();
     expect(await screen.findByRole('heading', { name: 'Welcome, Ada Lovelace' })).toBeTruthy();
+  });
+
+  describe('the redirect back from the login page (authorization code + PKCE)', () => {
+    const TRANSACTION = 'sigma-iam-react:authorization';
+    const oauthClient = () => new SigmaIAM({ baseURL: BASE, clientId: 'spa', redirectUri: 'http://localhost/callback', storage, fetch: suite.fetch, retries: 0 });
+
+    afterEach(() => {
+      window.sessionStorage.clear();
+      window.history.replaceState(null, '', '/');
+    });
+
+    it('redeems the code of its own request once, signs the user in and puts the URL back', async () => {
+      window.sessionStorage.setItem(TRANSACTION, JSON.stringify({ state: 'state-1', codeVerifier: 'verifier-1', returnTo: '/dashboard?tab=2' }));
+      window.history.replaceState(null, '', '/callback?code=code-1&state=state-1');
+      client = oauthClient();
+      show();
+      expect(await screen.findByRole('heading', { name: 'Welcome, Ada Lovelace' })).toBeTruthy();
+      expect(suite.calls).toEqual(['POST /oauth/v1/token', 'GET /api/v1/me']);
+      expect(suite.bodies[0]).toMatchObject({ grant_type: 'authorization_code', code: 'code-1', code_verifier: 'verifier-1', client_id: 'spa', redirect_uri: 'http://localhost/callback' });
+      expect(`${window.location.pathname}${window.location.search}`).toBe('/dashboard?tab=2');
+      expect(window.sessionStorage.getItem(TRANSACTION)).toBeNull();
+      expect(storage.get()).toMatchObject({ source: 'oauth' });
+    });
+
+    it('leaves a response to another request alone (state mismatch)', async () => {
+      window.sessionStorage.setItem(TRANSACTION, JSON.stringify({ state: 'state-1', codeVerifier: 'verifier-1', returnTo: '/' }));
+      window.history.replaceState(null, '', '/callback?code=code-1&state=forged');
+      client = oauthClient();
+      show();
+      expect(await screen.findByRole('button', { name: 'Sign in' })).toBeTruthy();
+      expect(suite.calls).toEqual([]);
+      expect(window.location.search).toBe('?code=code-1&state=forged');
+      expect(window.sessionStorage.getItem(TRANSACTION)).not.toBeNull();
+    });
+
+    it('reports an error answer (access_denied) and stays signed out', async () => {
+      window.sessionStorage.setItem(TRANSACTION, JSON.stringify({ state: 'state-1', codeVerifier: 'verifier-1', returnTo: '/' }));
+      window.history.replaceState(null, '', '/callback?error=access_denied&error_description=denied&state=state-1');
+      client = oauthClient();
+      show();
+      expect((await screen.findByRole('alert')).textContent).toBe('access_denied');
+      expect(suite.calls).toEqual([]);
+      expect(window.location.pathname).toBe('/');
+    });
   });
 
   it('refuses useSigmaAuth outside a provider with a clear message', () => {

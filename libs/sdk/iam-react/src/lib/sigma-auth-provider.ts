@@ -2,6 +2,7 @@ import { IAMError, LoginResult, SigmaIAM, SigmaIAMOptions } from '@sigma/iam-js'
 import { createElement, ReactElement, ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { authUserOf, SigmaAuthUser } from './auth-user';
 import { permits } from './permissions';
+import { browserPage, RedirectCallback, RedirectLoginOptions, startRedirectLogin, takeRedirectCallback } from './redirect-login';
 import { MfaFactor, SigmaAuthContext, SigmaAuthState } from './sigma-auth-context';
 
 export type SigmaAuthProviderProps = {
@@ -60,6 +61,7 @@ export function SigmaAuthProvider(props: SigmaAuthProviderProps): ReactElement {
   const generation = useRef(0);
   const signingIn = useRef(false);
   const revalidating = useRef<Promise<SigmaAuthUser | null> | null>(null);
+  const redirecting = useRef<Promise<unknown> | null>(null);
   const shownUser = useRef<SigmaAuthUser | null>(null);
   useEffect(() => {
     shownUser.current = session.user;
@@ -98,6 +100,29 @@ export function SigmaAuthProvider(props: SigmaAuthProviderProps): ReactElement {
     [client],
   );
 
+  /** Redeems the code of the suite's redirect back to this page, then loads the user. */
+  const finishRedirect = useCallback(
+    async (callback: RedirectCallback): Promise<void> => {
+      generation.current += 1;
+      if ('error' in callback) {
+        setSession({ status: 'signed-out', user: null, error: callback.error });
+        return;
+      }
+      signingIn.current = true;
+      try {
+        await client.exchangeCodeForTokens({ code: callback.code, codeVerifier: callback.codeVerifier });
+      } catch (error) {
+        if (!(error instanceof IAMError)) throw error;
+        setSession({ status: 'signed-out', user: null, error });
+        return;
+      } finally {
+        signingIn.current = false;
+      }
+      await load();
+    },
+    [client, load],
+  );
+
   useEffect(() => {
     const unsubscribe = client.onAuthChange((change) => {
       if (change.type === 'signed-out') {
@@ -107,12 +132,21 @@ export function SigmaAuthProvider(props: SigmaAuthProviderProps): ReactElement {
         void load();
       }
     });
-    void load();
+    const page = browserPage();
+    const callback = page === undefined ? undefined : takeRedirectCallback(page);
+    if (callback !== undefined) {
+      redirecting.current = finishRedirect(callback).finally(() => {
+        redirecting.current = null;
+      });
+    } else if (redirecting.current === null) {
+      // (A redirect being finished by an earlier mount, e.g. under StrictMode, loads the user itself.)
+      void load();
+    }
     return () => {
       generation.current += 1;
       unsubscribe();
     };
-  }, [client, load]);
+  }, [client, load, finishRedirect]);
 
   const signedIn = session.status === 'signed-in';
   useEffect(() => {
@@ -153,6 +187,15 @@ export function SigmaAuthProvider(props: SigmaAuthProviderProps): ReactElement {
   const login = useCallback((email: string, password: string) => signIn(() => client.login(email, password)), [client, signIn]);
   const completeMfaLogin = useCallback((mfaSessionId: string, factor: MfaFactor) => signIn(() => client.completeMfaLogin(mfaSessionId, factor)), [client, signIn]);
 
+  const loginWithRedirect = useCallback(
+    async (options: RedirectLoginOptions = {}): Promise<void> => {
+      const page = browserPage();
+      if (page === undefined) throw new TypeError('loginWithRedirect needs a browser page');
+      await startRedirectLogin(client, page, options);
+    },
+    [client],
+  );
+
   const logout = useCallback(async (): Promise<void> => {
     generation.current += 1;
     try {
@@ -177,6 +220,7 @@ export function SigmaAuthProvider(props: SigmaAuthProviderProps): ReactElement {
       isAuthenticated: session.status === 'signed-in',
       error: session.error,
       login,
+      loginWithRedirect,
       completeMfaLogin,
       logout,
       hasPermission,
@@ -184,7 +228,7 @@ export function SigmaAuthProvider(props: SigmaAuthProviderProps): ReactElement {
       refreshUser,
       client,
     }),
-    [user, session.status, session.error, login, completeMfaLogin, logout, hasPermission, getAccessToken, refreshUser, client],
+    [user, session.status, session.error, login, loginWithRedirect, completeMfaLogin, logout, hasPermission, getAccessToken, refreshUser, client],
   );
   return createElement(SigmaAuthContext.Provider, { value }, children);
 }
