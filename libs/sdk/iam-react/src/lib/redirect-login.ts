@@ -1,11 +1,13 @@
-import { IAMError, SigmaIAM } from '@sigma/iam-js';
+import type { SigmaIAM } from '@sigma/iam-js';
 
-/** What loginWithRedirect asks the authorization endpoint for. */
+/** What loginWithRedirect asks for. */
 export interface RedirectLoginOptions {
   /** Default `openid profile email`. */
   scope?: string;
   prompt?: string;
   loginHint?: string;
+  /** An upstream provider of the tenant (`google`, `github`, ...): the suite's social login instead of its login page. */
+  provider?: string;
 }
 
 /** The few browser APIs the redirect login needs (typed here: the SDK compiles without the DOM library). */
@@ -15,16 +17,13 @@ export interface BrowserPage {
   sessionStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void; removeItem(key: string): void };
 }
 
-/** The pending authorization request of this tab: what the callback needs, for one use. */
-interface Transaction {
+/** Where the app was when its sign-in started, to go back there (the callback's URL carries code and state). */
+interface ReturnPath {
   state: string;
-  codeVerifier: string;
-  returnTo: string;
+  path: string;
 }
 
-export type RedirectCallback = { code: string; codeVerifier: string } | { error: IAMError };
-
-const TRANSACTION_KEY = 'sigma-iam-react:authorization';
+const RETURN_KEY = 'sigma-iam-react:return-to';
 
 export function browserPage(): BrowserPage | undefined {
   const page = globalThis as Partial<BrowserPage>;
@@ -32,40 +31,33 @@ export function browserPage(): BrowserPage | undefined {
 }
 
 /**
- * Starts the authorization code flow with PKCE (S256), state and nonce: the verifier and state stay
- * in this tab's sessionStorage until the callback uses them once, then the browser goes to the
- * suite's login page.
+ * Starts the authorization code flow with PKCE (S256), state and nonce. @sigma/iam-js remembers the
+ * verifier under the state (its authorization store: the tab's sessionStorage) for
+ * handleRedirectCallback; the path to come back to is kept beside it, then the browser leaves.
  */
 export async function startRedirectLogin(client: SigmaIAM, page: BrowserPage, options: RedirectLoginOptions): Promise<void> {
-  const request = await client.createAuthorizationRequest({ scope: options.scope ?? 'openid profile email', prompt: options.prompt, loginHint: options.loginHint });
-  const transaction: Transaction = { state: request.state, codeVerifier: request.codeVerifier, returnTo: `${page.location.pathname}${page.location.search}${page.location.hash}` };
-  page.sessionStorage.setItem(TRANSACTION_KEY, JSON.stringify(transaction));
+  const request = await client.createAuthorizationRequest({ scope: options.scope ?? 'openid profile email', prompt: options.prompt, loginHint: options.loginHint, provider: options.provider });
+  const back: ReturnPath = { state: request.state, path: `${page.location.pathname}${page.location.search}${page.location.hash}` };
+  page.sessionStorage.setItem(RETURN_KEY, JSON.stringify(back));
   page.location.assign(request.url);
 }
 
-function savedTransaction(page: BrowserPage): Transaction | undefined {
-  try {
-    const saved = JSON.parse(page.sessionStorage.getItem(TRANSACTION_KEY) ?? 'null') as Partial<Transaction> | null;
-    return typeof saved?.state === 'string' && typeof saved.codeVerifier === 'string' && typeof saved.returnTo === 'string' ? (saved as Transaction) : undefined;
-  } catch {
-    return undefined;
-  }
+/** Whether the page's URL is an authorization response (state with a code or an error); whose it is, handleRedirectCallback decides. */
+export function isRedirectCallback(page: BrowserPage): boolean {
+  const params = new URL(page.location.href).searchParams;
+  return params.has('state') && (params.has('code') || params.has('error'));
 }
 
-/**
- * The authorization response in the page's URL when it answers this tab's pending request (same
- * state; anything else is left alone). Takes it once: the transaction is removed and the URL put
- * back to where the login started, so code and state leave the address bar and history.
- */
-export function takeRedirectCallback(page: BrowserPage): RedirectCallback | undefined {
-  const params = new URL(page.location.href).searchParams;
-  const state = params.get('state');
-  const code = params.get('code');
-  const error = params.get('error');
-  const transaction = savedTransaction(page);
-  if (state === null || transaction === undefined || transaction.state !== state || (code === null && error === null)) return undefined;
-  page.sessionStorage.removeItem(TRANSACTION_KEY);
-  page.history.replaceState(null, '', transaction.returnTo);
-  if (error !== null || code === null) return { error: new IAMError(error ?? 'invalid_request', params.get('error_description') ?? 'The sign-in was not completed', 400) };
-  return { code, codeVerifier: transaction.codeVerifier };
+/** Puts the URL back to where the sign-in of `href`'s state started (else to the callback's path): code and state leave the address bar and history. */
+export function leaveRedirectCallback(page: BrowserPage, href: string): void {
+  const url = new URL(href);
+  let path = url.pathname;
+  try {
+    const back = JSON.parse(page.sessionStorage.getItem(RETURN_KEY) ?? 'null') as Partial<ReturnPath> | null;
+    if (back?.state === url.searchParams.get('state') && typeof back?.path === 'string') path = back.path;
+  } catch {
+    // An unreadable entry: the callback's path will do.
+  }
+  page.sessionStorage.removeItem(RETURN_KEY);
+  page.history.replaceState(null, '', path);
 }

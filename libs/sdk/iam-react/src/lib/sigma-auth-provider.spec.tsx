@@ -40,6 +40,8 @@ function answer(status: number, body: unknown): Response {
 class ScriptedSuite {
   readonly calls: string[] = [];
   readonly bodies: Array<Record<string, string>> = [];
+  /** The PKCE verifier the token endpoint expects with code-1. */
+  codeVerifier = '';
   user = userOf([]);
   mfa = false;
   down = false;
@@ -84,7 +86,7 @@ class ScriptedSuite {
         if (body['mfa_session_id'] !== 'mfa-1' || body['totp_code'] !== '123456') return answer(401, { error: { code: 'INVALID_MFA_CODE', message: 'wrong code' } });
         return answer(200, { ...tokens(), user: this.user });
       case '/oauth/v1/token':
-        if (body['grant_type'] !== 'authorization_code' || body['code'] !== 'code-1' || body['code_verifier'] !== 'verifier-1') return answer(400, { error: 'invalid_grant' });
+        if (body['grant_type'] !== 'authorization_code' || body['code'] !== 'code-1' || body['code_verifier'] !== this.codeVerifier) return answer(400, { error: 'invalid_grant' });
         return answer(200, { ...tokens(), scope: 'openid profile email' });
       case '/api/v1/auth/refresh':
         if (this.revoked || body['refresh_token'] !== `refresh-${this.generation}`) return answer(401, { error: { code: 'INVALID_TOKEN', message: 'session ended' } });
@@ -388,8 +390,15 @@ describe('SigmaAuthProvider and useSigmaAuth', () => {
   });
 
   describe('the redirect back from the login page (authorization code + PKCE)', () => {
-    const TRANSACTION = 'sigma-iam-react:authorization';
-    const oauthClient = () => new SigmaIAM({ baseURL: BASE, clientId: 'spa', redirectUri: 'http://localhost/callback', storage, fetch: suite.fetch, retries: 0 });
+    const RETURN = 'sigma-iam-react:return-to';
+    /** A sign-in this tab started (state and verifier in iam-js's store), and the path it started from. */
+    const started = async () => {
+      client = new SigmaIAM({ baseURL: BASE, clientId: 'spa', redirectUri: 'http://localhost/callback', storage, fetch: suite.fetch, retries: 0 });
+      const request = await client.createAuthorizationRequest({ scope: 'openid profile email' });
+      suite.codeVerifier = request.codeVerifier;
+      window.sessionStorage.setItem(RETURN, JSON.stringify({ state: request.state, path: '/dashboard?tab=2' }));
+      return request;
+    };
 
     afterEach(() => {
       window.sessionStorage.clear();
@@ -397,37 +406,39 @@ describe('SigmaAuthProvider and useSigmaAuth', () => {
     });
 
     it('redeems the code of its own request once, signs the user in and puts the URL back', async () => {
-      window.sessionStorage.setItem(TRANSACTION, JSON.stringify({ state: 'state-1', codeVerifier: 'verifier-1', returnTo: '/dashboard?tab=2' }));
-      window.history.replaceState(null, '', '/callback?code=code-1&state=state-1');
-      client = oauthClient();
-      show();
+      const request = await started();
+      window.history.replaceState(null, '', `/callback?code=code-1&state=${request.state}`);
+      render(
+        <StrictMode>
+          <SigmaAuthProvider client={client}>
+            <App />
+          </SigmaAuthProvider>
+        </StrictMode>,
+      );
       expect(await screen.findByRole('heading', { name: 'Welcome, Ada Lovelace' })).toBeTruthy();
       expect(suite.calls).toEqual(['POST /oauth/v1/token', 'GET /api/v1/me']);
-      expect(suite.bodies[0]).toMatchObject({ grant_type: 'authorization_code', code: 'code-1', code_verifier: 'verifier-1', client_id: 'spa', redirect_uri: 'http://localhost/callback' });
+      expect(suite.bodies[0]).toMatchObject({ grant_type: 'authorization_code', code: 'code-1', code_verifier: request.codeVerifier, client_id: 'spa', redirect_uri: 'http://localhost/callback' });
       expect(`${window.location.pathname}${window.location.search}`).toBe('/dashboard?tab=2');
-      expect(window.sessionStorage.getItem(TRANSACTION)).toBeNull();
+      expect(window.sessionStorage.getItem(RETURN)).toBeNull();
       expect(storage.get()).toMatchObject({ source: 'oauth' });
     });
 
-    it('leaves a response to another request alone (state mismatch)', async () => {
-      window.sessionStorage.setItem(TRANSACTION, JSON.stringify({ state: 'state-1', codeVerifier: 'verifier-1', returnTo: '/' }));
+    it('leaves a response to another request alone (unknown state)', async () => {
+      await started();
       window.history.replaceState(null, '', '/callback?code=code-1&state=forged');
-      client = oauthClient();
       show();
       expect(await screen.findByRole('button', { name: 'Sign in' })).toBeTruthy();
       expect(suite.calls).toEqual([]);
       expect(window.location.search).toBe('?code=code-1&state=forged');
-      expect(window.sessionStorage.getItem(TRANSACTION)).not.toBeNull();
     });
 
     it('reports an error answer (access_denied) and stays signed out', async () => {
-      window.sessionStorage.setItem(TRANSACTION, JSON.stringify({ state: 'state-1', codeVerifier: 'verifier-1', returnTo: '/' }));
-      window.history.replaceState(null, '', '/callback?error=access_denied&error_description=denied&state=state-1');
-      client = oauthClient();
+      const request = await started();
+      window.history.replaceState(null, '', `/callback?error=access_denied&error_description=denied&state=${request.state}`);
       show();
       expect((await screen.findByRole('alert')).textContent).toBe('access_denied');
       expect(suite.calls).toEqual([]);
-      expect(window.location.pathname).toBe('/');
+      expect(`${window.location.pathname}${window.location.search}`).toBe('/dashboard?tab=2');
     });
   });
 

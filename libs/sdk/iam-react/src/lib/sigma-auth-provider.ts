@@ -2,7 +2,7 @@ import { IAMError, LoginResult, SigmaIAM, SigmaIAMOptions } from '@sigma/iam-js'
 import { createElement, ReactElement, ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { authUserOf, SigmaAuthUser } from './auth-user';
 import { permits } from './permissions';
-import { browserPage, RedirectCallback, RedirectLoginOptions, startRedirectLogin, takeRedirectCallback } from './redirect-login';
+import { browserPage, BrowserPage, isRedirectCallback, leaveRedirectCallback, RedirectLoginOptions, startRedirectLogin } from './redirect-login';
 import { MfaFactor, SigmaAuthContext, SigmaAuthState } from './sigma-auth-context';
 
 export type SigmaAuthProviderProps = {
@@ -100,25 +100,32 @@ export function SigmaAuthProvider(props: SigmaAuthProviderProps): ReactElement {
     [client],
   );
 
-  /** Redeems the code of the suite's redirect back to this page, then loads the user. */
+  /**
+   * At the redirect back from the suite: @sigma/iam-js checks the state (a sign-in this tab started,
+   * single use) and the issuer, redeems the code with the remembered verifier and loads the user.
+   * A response to someone else's request (unknown state) is left alone.
+   */
   const finishRedirect = useCallback(
-    async (callback: RedirectCallback): Promise<void> => {
+    async (page: BrowserPage, href: string): Promise<void> => {
+      // No generation check here: the user has just come back from signing in, and StrictMode's
+      // remount (which starts a new generation) must not drop the answer.
       generation.current += 1;
-      if ('error' in callback) {
-        setSession({ status: 'signed-out', user: null, error: callback.error });
-        return;
-      }
       signingIn.current = true;
       try {
-        await client.exchangeCodeForTokens({ code: callback.code, codeVerifier: callback.codeVerifier });
+        const { user } = await client.handleRedirectCallback(href);
+        leaveRedirectCallback(page, href);
+        setSession({ status: 'signed-in', user: authUserOf(user), error: null });
       } catch (error) {
         if (!(error instanceof IAMError)) throw error;
+        if (error.code === 'INVALID_STATE') {
+          await load();
+          return;
+        }
+        leaveRedirectCallback(page, href);
         setSession({ status: 'signed-out', user: null, error });
-        return;
       } finally {
         signingIn.current = false;
       }
-      await load();
     },
     [client, load],
   );
@@ -133,13 +140,13 @@ export function SigmaAuthProvider(props: SigmaAuthProviderProps): ReactElement {
       }
     });
     const page = browserPage();
-    const callback = page === undefined ? undefined : takeRedirectCallback(page);
-    if (callback !== undefined) {
-      redirecting.current = finishRedirect(callback).finally(() => {
+    if (redirecting.current !== null) {
+      // An earlier mount (StrictMode's second effect run) is finishing the redirect; it loads the user.
+    } else if (page !== undefined && isRedirectCallback(page)) {
+      redirecting.current = finishRedirect(page, page.location.href).finally(() => {
         redirecting.current = null;
       });
-    } else if (redirecting.current === null) {
-      // (A redirect being finished by an earlier mount, e.g. under StrictMode, loads the user itself.)
+    } else {
       void load();
     }
     return () => {
