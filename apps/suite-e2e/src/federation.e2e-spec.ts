@@ -1,10 +1,9 @@
-import { DistributedSuite, REPO_ROOT, startDistributedSuite, startTestPostgres, TestKafka, TestPostgres } from '@sigma/shared/testing';
+import { DistributedSuite, startDistributedSuite, startTestPostgres, TestKafka, TestPostgres } from '@sigma/shared/testing';
 import { AccessTokenVerifier } from '@sigma/shared/util-auth';
 import { decodeJwt } from 'jose';
-import { ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { Client } from 'pg';
+import { CookieJar, followSignIn, startUpstreamIdp, UpstreamIdp } from './support/upstream-idp';
 
 jest.setTimeout(240000);
 
@@ -40,77 +39,16 @@ interface Answer<T> {
   headers: Headers;
 }
 
-/** node-oidc-provider on loopback, playing "google" (support/upstream-idp.mjs). */
-async function startUpstream(redirectUris: string[]): Promise<{ issuer: string; process: ChildProcess }> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'apps/suite-e2e/src/support/upstream-idp.mjs')], {
-    env: { ...process.env, UPSTREAM_IDP_CONFIG: JSON.stringify({ clients: [{ client_id: UPSTREAM_CLIENT_ID, client_secret: UPSTREAM_SECRET, redirect_uris: redirectUris }], accounts: ACCOUNTS }) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const issuer = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening (\S+)/.exec(output);
-      if (match) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`the upstream provider exited (${code})`)));
-  });
-  return { issuer, process: child };
-}
-
-/** A browser's cookie jar, enough for the upstream's interaction and session cookies. */
-class CookieJar {
-  private readonly cookies = new Map<string, string>();
-
-  store(response: Response): void {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const [name, ...value] = pair.split('=');
-      this.cookies.set(name.trim(), value.join('='));
-    }
-  }
-
-  header(): string {
-    return [...this.cookies].filter(([, value]) => value !== '').map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-}
-
-/**
- * Signs `account` in at the upstream the way a browser would (its own login form over plain HTTP,
- * redirects followed by hand) and answers where the upstream finally sends the browser.
- */
-async function signInUpstream(authUrl: string, account: Account, upstreamOrigin: string): Promise<URL> {
-  const jar = new CookieJar();
-  let location = new URL(authUrl);
-  for (let hop = 0; hop < 10; hop += 1) {
-    if (location.origin !== upstreamOrigin) return location;
-    let response: Response;
-    if (/^\/interaction\/[\w-]+$/.test(location.pathname)) {
-      const form = await fetch(location, { headers: { cookie: jar.header() }, redirect: 'manual' });
-      expect(form.status).toBe(200);
-      expect(await form.text()).toContain('<form method="post">');
-      response = await fetch(location, {
-        method: 'POST',
-        headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ account }).toString(),
-        redirect: 'manual',
-      });
-    } else {
-      response = await fetch(location, { headers: { cookie: jar.header() }, redirect: 'manual' });
-    }
-    jar.store(response);
-    const next = response.headers.get('location');
-    if (next === null) throw new Error(`the upstream answered ${response.status} at ${location.pathname}: ${await response.text()}`);
-    location = new URL(next, location);
-  }
-  throw new Error('too many redirects at the upstream');
+/** Signs `account` in at the upstream the way a browser would and answers where the upstream finally sends the browser. */
+function signInUpstream(authUrl: string, account: Account, upstreamOrigin: string): Promise<URL> {
+  return followSignIn(authUrl, account, (url) => url.origin !== upstreamOrigin);
 }
 
 describe('social login and SSO providers through the gateway, against node-oidc-provider', () => {
   let postgres: TestPostgres;
   let kafka: TestKafka;
   let suite: DistributedSuite;
-  let upstream: { issuer: string; process: ChildProcess };
+  let upstream: UpstreamIdp;
   let db: Client;
   let gateway: string;
   let verifier: AccessTokenVerifier;
@@ -186,7 +124,10 @@ describe('social login and SSO providers through the gateway, against node-oidc-
     [postgres, kafka] = await Promise.all([startTestPostgres(), TestKafka.start()]);
     suite = await startDistributedSuite(postgres.url, kafka.brokers, { IAM_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD });
     gateway = suite.gateway.url;
-    upstream = await startUpstream([`${gateway}/api/v1/auth/social/google/callback`, APP_CALLBACK]);
+    upstream = await startUpstreamIdp({
+      clients: [{ client_id: UPSTREAM_CLIENT_ID, client_secret: UPSTREAM_SECRET, redirect_uris: [`${gateway}/api/v1/auth/social/google/callback`, APP_CALLBACK] }],
+      accounts: ACCOUNTS,
+    });
     db = new Client({ connectionString: postgres.url });
     await db.connect();
     defaultTenantId = (await db.query("SELECT id FROM directory.tenants WHERE slug = 'default'")).rows[0].id;
@@ -202,11 +143,7 @@ describe('social login and SSO providers through the gateway, against node-oidc-
   });
 
   afterAll(async () => {
-    if (upstream && upstream.process.exitCode === null) {
-      const exited = new Promise((resolve) => upstream.process.once('exit', resolve));
-      upstream.process.kill('SIGTERM');
-      await exited;
-    }
+    await upstream?.stop();
     await db?.end();
     await suite?.stop();
     await kafka?.destroy();

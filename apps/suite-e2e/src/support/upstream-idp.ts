@@ -42,41 +42,54 @@ export async function startUpstreamIdp(config: { clients: Array<{ client_id: str
   };
 }
 
-/**
- * Follows a browser's redirects from `start` (the suite, the upstream's sign-in form, the suite's
- * callback, ...) with a cookie jar per origin, signing `account` in at the upstream's form, and
- * answers the first URL `arrived` accepts (the application's redirect URI, never fetched).
- */
-export async function followSignIn(start: string, account: string, arrived: (url: URL) => boolean): Promise<URL> {
-  const jars = new Map<string, Map<string, string>>();
-  const cookieOf = (url: URL) => [...(jars.get(url.origin) ?? new Map<string, string>())].filter(([, value]) => value !== '').map(([name, value]) => `${name}=${value}`).join('; ');
-  const keep = (url: URL, response: Response) => {
-    const jar = jars.get(url.origin) ?? new Map<string, string>();
+/** A browser's cookie jar for one site: enough for the upstream's interaction and session cookies, or the suite's. */
+export class CookieJar {
+  private readonly cookies = new Map<string, string>();
+
+  store(response: Response): void {
     for (const line of response.headers.getSetCookie()) {
       const [pair] = line.split(';');
       const [name, ...value] = pair.split('=');
-      jar.set(name.trim(), value.join('='));
+      this.cookies.set(name.trim(), value.join('='));
     }
+  }
+
+  header(): string {
+    return [...this.cookies].filter(([, value]) => value !== '').map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+}
+
+/**
+ * Follows a browser's redirects from `start` (the suite, the upstream's sign-in form, the suite's
+ * callback, ...) with a cookie jar per origin, signing `account` in at the upstream's form, and
+ * answers the first URL `arrived` accepts (e.g. the application's redirect URI, never fetched).
+ */
+export async function followSignIn(start: string, account: string, arrived: (url: URL) => boolean): Promise<URL> {
+  const jars = new Map<string, CookieJar>();
+  const jarOf = (url: URL): CookieJar => {
+    const jar = jars.get(url.origin) ?? new CookieJar();
     jars.set(url.origin, jar);
+    return jar;
   };
   let location = new URL(start);
   for (let hop = 0; hop < 15; hop += 1) {
     if (arrived(location)) return location;
+    const jar = jarOf(location);
     let response: Response;
     if (/^\/interaction\/[\w-]+$/.test(location.pathname)) {
-      const form = await fetch(location, { headers: { cookie: cookieOf(location) }, redirect: 'manual' });
-      keep(location, form);
-      if (!(await form.text()).includes('<form method="post">')) throw new Error(`no sign-in form at ${location.href}`);
+      const form = await fetch(location, { headers: { cookie: jar.header() }, redirect: 'manual' });
+      jar.store(form);
+      if (form.status !== 200 || !(await form.text()).includes('<form method="post">')) throw new Error(`no sign-in form at ${location.href} (${form.status})`);
       response = await fetch(location, {
         method: 'POST',
-        headers: { cookie: cookieOf(location), 'content-type': 'application/x-www-form-urlencoded' },
+        headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ account }).toString(),
         redirect: 'manual',
       });
     } else {
-      response = await fetch(location, { headers: { cookie: cookieOf(location) }, redirect: 'manual' });
+      response = await fetch(location, { headers: { cookie: jar.header() }, redirect: 'manual' });
     }
-    keep(location, response);
+    jar.store(response);
     const next = response.headers.get('location');
     if (next === null) throw new Error(`${location.href} answered ${response.status}: ${await response.text()}`);
     location = new URL(next, location);
