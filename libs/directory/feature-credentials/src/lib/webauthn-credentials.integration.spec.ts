@@ -12,7 +12,7 @@ import { createValidationPipe, FamilyExceptionFilter, LOGGER } from '@sigma/shar
 import { hash } from 'bcrypt';
 import { randomBytes, randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { DataSource } from 'typeorm';
+import { AfterQueryEvent, DataSource, EntitySubscriberInterface } from 'typeorm';
 import { DirectoryCredentialsModule } from './directory-credentials.module';
 
 jest.setTimeout(120000);
@@ -107,6 +107,32 @@ describe('internal passkey API on real PostgreSQL', () => {
   const use = (credentialId: string, body: Record<string, unknown>) => call('POST', DIRECTORY_INTERNAL_ROUTES.webauthnCredentialUse(credentialId), body);
   const counterOf = async (credentialId: string): Promise<number> =>
     Number(((await dataSource.query('SELECT counter FROM directory.webauthn_credentials WHERE id = $1', [credentialId])) as Array<{ counter: string }>)[0].counter);
+
+  it('lists by username with the same statements for an unknown username as for a user without passkeys', async () => {
+    const user = await createUser();
+    const statements: string[][] = [];
+    const recorder: EntitySubscriberInterface = {
+      afterQuery(event: AfterQueryEvent<unknown>) {
+        statements[statements.length - 1].push(event.query.replace(/\s+/g, ' ').trim());
+      },
+    };
+    dataSource.subscribers.push(recorder);
+    const answers: Answer[] = [];
+    try {
+      for (const username of [user.email, `nobody-${randomUUID()}@example.test`]) {
+        statements.push([]);
+        answers.push(await call('GET', `${DIRECTORY_INTERNAL_ROUTES.webauthnCredentials}?tenant_id=${defaultTenant}&username=${encodeURIComponent(username)}`));
+      }
+    } finally {
+      dataSource.subscribers.splice(dataSource.subscribers.indexOf(recorder), 1);
+    }
+    expect(answers).toEqual([
+      { status: 200, body: { user_id: user.id, credentials: [] } },
+      { status: 200, body: { user_id: null, credentials: [] } },
+    ]);
+    expect(statements[0]).toHaveLength(2);
+    expect(statements[1]).toEqual(statements[0]);
+  });
 
   it('stores a credential once, for a user of the tenant, and refuses bad input with field details', async () => {
     const user = await createUser();

@@ -16,6 +16,9 @@ import { identityResponseOf } from './identity-claims';
 
 const CREDENTIAL_NOT_FOUND = 'credential not found';
 
+/** The nil UUID: no user has it, so the credential query for an unknown user finds nothing, like for a user without passkeys. */
+const NOBODY = '00000000-0000-0000-0000-000000000000';
+
 /**
  * Passkeys for auth-server: auth-server runs the WebAuthn ceremonies; the directory keeps the
  * credentials with the user, answers them by user or by credential id within a tenant, and owns
@@ -52,15 +55,18 @@ export class WebauthnCredentialsService {
     });
   }
 
-  /** The credentials of the user an id or a username (email or username) names; none for an unknown user. */
+  /**
+   * The credentials of the user an id or a username (email or username) names; none for an unknown
+   * user. The credential query runs either way (for nobody's id when the user is unknown), so an
+   * unknown username costs what a user without passkeys costs (ADR 30).
+   */
   async list(tenantId: string, who: { userId?: string; username?: string }): Promise<WebauthnCredentialListResponse> {
     const manager = this.dataSource.manager;
     const accounts = new CredentialsRepository(manager);
     const account =
       who.userId !== undefined ? await accounts.findAccount(tenantId, who.userId) : who.username !== undefined ? await accounts.findLoginAccount(tenantId, who.username) : undefined;
-    if (!account) return { user_id: null, credentials: [] };
-    const credentials = await new WebauthnCredentialsRepository(manager).listOfUser(tenantId, account.userId);
-    return { user_id: account.userId, credentials: credentials.map(credentialResponseOf) };
+    const credentials = await new WebauthnCredentialsRepository(manager).listOfUser(tenantId, account?.userId ?? NOBODY);
+    return { user_id: account?.userId ?? null, credentials: credentials.map(credentialResponseOf) };
   }
 
   async find(tenantId: string, credentialId: string): Promise<WebauthnCredentialResponse> {
