@@ -1,6 +1,6 @@
 import { DistributedSuite, eventually, startDistributedSuite, startTestPostgres, TestKafka, TestPostgres } from '@sigma/shared/testing';
 import { Consumer, Kafka, logLevel } from 'kafkajs';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
 jest.setTimeout(240000);
@@ -112,6 +112,7 @@ describe('sessions through the gateway', () => {
     await consumer.subscribe({ topic: 'session.revoked', fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => void (message.value && revoked.push(JSON.parse(message.value.toString()))) });
     const answer = await call<Tokens>('POST', '/api/v1/auth/login', { body: { username: 'admin@sigma-iam.local', password: BOOTSTRAP_PASSWORD } });
+    expect(answer).toMatchObject({ status: 200 });
     operator = answer.body.access_token;
     a = await tenantFixture('a');
     b = await tenantFixture('b');
@@ -242,6 +243,48 @@ describe('sessions through the gateway', () => {
     expect((await refresh(session.refresh_token)).status).toBe(200);
   });
 
+  it("lets the platform operator act on another tenant's sessions by naming the tenant, and no tenant's admin, both ways (ADR 15)", async () => {
+    const [memberA, memberB] = await Promise.all([
+      createUser(operator, a.id, `op-a-${randomUUID().slice(0, 6)}@example.test`),
+      createUser(operator, b.id, `op-b-${randomUUID().slice(0, 6)}@example.test`),
+    ]);
+    const superB = await createUser(operator, b.id, `super-b-${randomUUID().slice(0, 6)}@example.test`, ['super-admin']);
+    const superBToken = (await login(superB.email, b.id)).access_token;
+    const inA = await login(memberA.email, a.id);
+    const inB = await login(memberB.email, b.id);
+
+    // Tenant administrators (even a holder of * in its own tenant) never reach another tenant's sessions.
+    const refusals: Array<[string, string, string]> = [
+      [b.admin.token, a.id, inA.sid],
+      [a.admin.token, b.id, inB.sid],
+      [superBToken, a.id, inA.sid],
+    ];
+    for (const [token, tenantId, sid] of refusals) {
+      const list = await call('GET', `/api/admin/identity/sessions?tenantId=${tenantId}`, { token });
+      expect(list).toMatchObject({ status: 403, body: { success: false, code: 'INSUFFICIENT_PERMISSIONS' } });
+      expect((await call('DELETE', `/api/admin/identity/sessions?tenantId=${tenantId}&sessionId=${sid}`, { token })).status).toBe(403);
+      expect(await call('POST', `/identity/v2/sessions/${sid}/revoke?tenant_id=${tenantId}`, { token })).toMatchObject({ status: 403, body: { error: 'access_denied' } });
+      expect((await call('POST', '/identity/v2/subject/revoke', { token, body: { user_id: tenantId === a.id ? memberA.id : memberB.id, tenant_id: tenantId } })).status).toBe(403);
+    }
+    expect(await sessionRow(inA.sid)).toEqual({ revoked_reason: null });
+    expect(await sessionRow(inB.sid)).toEqual({ revoked_reason: null });
+
+    // The platform operator: its own tenant unless it names another; an unknown tenant is 404.
+    expect((await adminList(operator, `?userId=${memberA.id}`)).total).toBe(0);
+    const listed = await adminList(operator, `?tenantId=${a.id}&userId=${memberA.id}&active=true`);
+    expect(listed.sessions.map((session) => session.id)).toEqual([inA.sid]);
+    expect((await call('GET', `/api/admin/identity/sessions?tenantId=${randomUUID()}`, { token: operator })).status).toBe(404);
+    const single = await call('DELETE', `/api/admin/identity/sessions?tenantId=${a.id}&sessionId=${inA.sid}`, { token: operator });
+    expect(single).toEqual({ status: 200, body: { success: true, revokedCount: 1, message: 'Session revoked successfully' } });
+    expect((await revokedEvent(inA.sid)).data).toMatchObject({ user_id: memberA.id, reason: 'admin' });
+    const again = await login(memberA.email, a.id);
+    expect(await call('POST', `/identity/v2/sessions/${again.sid}/revoke?tenant_id=${a.id}`, { token: operator })).toMatchObject({ status: 200, body: { session_id: again.sid, reason: 'admin' } });
+    const subject = await call('POST', '/identity/v2/subject/revoke', { token: operator, body: { user_id: memberB.id, tenant_id: b.id } });
+    expect(subject).toEqual({ status: 200, body: { user_id: memberB.id, tenant_id: b.id, revoked_sessions: 1 } });
+    expect((await revokedEvent(inB.sid)).data.reason).toBe('subject_revoked');
+    expect((await refresh(inB.refresh_token)).status).toBe(401);
+  });
+
   it('answers bad input 400 and unknown sessions 404 in each family body, changing nothing', async () => {
     const session = await login(a.member.email, a.id);
     const badList = await call('GET', '/api/admin/identity/sessions?userId=nope&active=maybe', { token: a.admin.token });
@@ -271,5 +314,98 @@ describe('sessions through the gateway', () => {
     await eventually(async () => ((await sessionRow(session.sid)) === undefined ? true : undefined), 20000);
     expect((await adminList(a.admin.token, `?userId=${user.id}`)).total).toBe(0);
     expect((await refresh(session.refresh_token)).status).toBe(401);
+  });
+
+  describe("auth-server's browser session (the login pages' cookie)", () => {
+    const REDIRECT = 'https://app.example/cb';
+    const VERIFIER = randomBytes(32).toString('base64url');
+    const CHALLENGE = createHash('sha256').update(VERIFIER).digest('base64url');
+    let app: { client_id: string; client_secret: string };
+    let user: Person;
+
+    beforeAll(async () => {
+      const registered = await call<{ client_id: string; client_secret: string }>('POST', '/api/v1/applications', {
+        token: a.admin.token,
+        body: { client_name: 'Browser sessions e2e', redirect_uris: [REDIRECT], allowed_grant_types: ['authorization_code', 'refresh_token'], allowed_scopes: ['openid'], first_party: true },
+      });
+      expect(registered.status).toBe(201);
+      app = registered.body;
+      user = await createUser(operator, a.id, `browser-${randomUUID().slice(0, 6)}@example.test`);
+    });
+
+    /** A browser's cookie jar: sends what auth-server set, follows nothing by itself. */
+    const browser = () => {
+      const jar = new Map<string, string>();
+      return async (url: string, init: RequestInit = {}): Promise<Response> => {
+        const cookie = [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+        const answer = await fetch(new URL(url, gateway), { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) } });
+        for (const set of answer.headers.getSetCookie()) {
+          const pair = set.split(';')[0];
+          jar.set(pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1));
+        }
+        return answer;
+      };
+    };
+    const authorizeUrl = () => `/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: app.client_id, redirect_uri: REDIRECT, scope: 'openid', code_challenge: CHALLENGE, code_challenge_method: 'S256' })}`;
+    /** Where /authorize sends this browser now: the login page, or back to the application with a code. */
+    const authorizeGoesTo = async (go: ReturnType<typeof browser>): Promise<'login' | 'code'> => {
+      const location = new URL((await go(authorizeUrl())).headers.get('location') ?? '', gateway);
+      if (location.pathname === '/oauth/login') return 'login';
+      expect(location.href.startsWith(REDIRECT) && location.searchParams.get('code')).toBeTruthy();
+      return 'code';
+    };
+    /** Signs the user in on the login page and redeems the code; answers the session and the application's tokens. */
+    const signIn = async (go: ReturnType<typeof browser>): Promise<Tokens & { sid: string }> => {
+      const page = await go(new URL((await go(authorizeUrl())).headers.get('location') ?? '', gateway).href);
+      const html = await page.text();
+      const hidden = (name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(html)?.[1] ?? '';
+      const form = new URLSearchParams({ login_challenge: hidden('login_challenge'), csrf_token: hidden('csrf_token'), username: user.email, password: PASSWORD });
+      let answer = await go('/oauth/login', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+      let callback = new URL(answer.headers.get('location') ?? '', gateway);
+      while (!callback.href.startsWith(REDIRECT) && (answer.status === 302 || answer.status === 303)) {
+        answer = await go(callback.href);
+        callback = new URL(answer.headers.get('location') ?? '', gateway);
+      }
+      expect(callback.href.startsWith(REDIRECT)).toBe(true);
+      const tokens = await fetch(`${gateway}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${app.client_id}:${app.client_secret}`).toString('base64')}` },
+        body: new URLSearchParams({ grant_type: 'authorization_code', code: callback.searchParams.get('code') ?? '', redirect_uri: REDIRECT, code_verifier: VERIFIER }).toString(),
+      });
+      expect(tokens.status).toBe(200);
+      const body = (await tokens.json()) as Tokens;
+      const { sid } = JSON.parse(Buffer.from(body.access_token.split('.')[1], 'base64url').toString('utf8')) as { sid: string };
+      return { ...body, sid };
+    };
+
+    it.each([
+      ['an admin revokes the session (seed 002)', async (sid: string) => call('DELETE', `/api/admin/identity/sessions?sessionId=${sid}`, { token: a.admin.token })],
+      ['an admin revokes the subject (seed 001)', async () => call('POST', '/identity/v2/subject/revoke', { token: a.admin.token, body: { user_id: user.id, tenant_id: a.id } })],
+      ['the user signs the session out from another device (seed 001)', async (sid: string) => call('POST', `/identity/v2/sessions/${sid}/revoke`, { token: (await login(user.email, a.id)).access_token })],
+      [
+        'the application logs out by revoking its refresh token (RFC 7009)',
+        async (_sid: string, tokens: Tokens) =>
+          fetch(`${gateway}/oauth/revoke`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${app.client_id}:${app.client_secret}`).toString('base64')}` },
+            body: new URLSearchParams({ token: tokens.refresh_token, token_type_hint: 'refresh_token' }).toString(),
+          }).then((answer) => ({ status: answer.status })),
+      ],
+    ])('shows the login page at the next /authorize once %s', async (_cause, revoke) => {
+      const go = browser();
+      const tokens = await signIn(go);
+      expect(await authorizeGoesTo(go)).toBe('code');
+      expect((await revoke(tokens.sid, tokens)).status).toBe(200);
+      expect(await sessionRow(tokens.sid)).toEqual({ revoked_reason: expect.any(String) });
+      expect(await authorizeGoesTo(go)).toBe('login');
+      expect(await authorizeGoesTo(go)).toBe('login');
+    });
+
+    it('keeps the browser session when a session it started merely expired', async () => {
+      const go = browser();
+      const tokens = await signIn(go);
+      await db.query("UPDATE session.sessions SET revoked_at = now(), revoked_reason = 'expired' WHERE id = $1", [tokens.sid]);
+      expect(await authorizeGoesTo(go)).toBe('code');
+    });
   });
 });

@@ -34,8 +34,9 @@ export {
   SESSION_INTERNAL_ROUTES,
   SessionDeviceRequest,
   SessionStatusQuery,
+  SignInRevocationQuery,
   TouchSessionRequest,
 } from './lib/session-internal-api';
-export type { InternalRevocationReason, RevocationEntry, RevocationFeedResponse, SessionState, SessionStatusResponse } from './lib/session-internal-api';
+export type { InternalRevocationReason, RevocationEntry, RevocationFeedResponse, SessionState, SessionStatusResponse, SignInRevocationResponse } from './lib/session-internal-api';
 export { AUTH_INTERNAL_ROUTES } from './lib/auth-internal-api';
 export type { AllowedOriginsResponse } from './lib/auth-internal-api';

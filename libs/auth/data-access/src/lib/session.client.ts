@@ -4,6 +4,8 @@ import {
   RevokeSessionRequest,
   SESSION_INTERNAL_ROUTES,
   SessionStatusResponse,
+  SignInRevocationQuery,
+  SignInRevocationResponse,
   TouchSessionRequest,
 } from '@sigma/shared/contracts-internal';
 import { DomainError, ErrorKind } from '@sigma/shared/util-errors';
@@ -54,6 +56,11 @@ export class SessionClient {
 
   status(tenantId: string, sessionId: string, context: CallContext = {}): Promise<SessionStatusResponse> {
     return this.call('GET', `${SESSION_INTERNAL_ROUTES.status(sessionId)}?tenant_id=${encodeURIComponent(tenantId)}`, context);
+  }
+
+  /** Whether a browser sign-in was signed out at session-service (ADR 15). */
+  signInRevocation(query: SignInRevocationQuery, context: CallContext = {}): Promise<SignInRevocationResponse> {
+    return this.call('POST', SESSION_INTERNAL_ROUTES.signInRevocation, context, query);
   }
 
   private async call<T>(method: 'GET' | 'POST', path: string, context: CallContext, body?: object): Promise<T> {

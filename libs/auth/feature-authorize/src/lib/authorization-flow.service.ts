@@ -233,10 +233,11 @@ export class AuthorizationFlowService {
       userId: claims.user_id,
       authTime: new Date(Math.floor(now.getTime() / 1000) * 1000),
       amr,
+      createdAt: now,
       expiresAt: new Date(now.getTime() + BROWSER_SESSION_SECONDS * 1000),
     };
     await this.dataSource.transaction(async (manager) => {
-      await new BrowserSessionRepository(manager).insert({ ...session, tokenHash: hashToken(token), createdAt: now });
+      await new BrowserSessionRepository(manager).insert({ ...session, tokenHash: hashToken(token) });
       await recordSignIn(manager, { tenantId: claims.tenant_id, clientId: view.client.clientId, userId: claims.user_id });
     });
     const next = await this.afterSignIn(handle, view.pending, view.client, session);
@@ -347,11 +348,22 @@ export class AuthorizationFlowService {
   /** The browser's session when it is active and of the tenant; undefined otherwise. */
   async browserSessionOf(token: string | undefined, tenantId?: string): Promise<BrowserSession | undefined> {
     if (token === undefined || !/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
-    const session = await new BrowserSessionRepository(this.dataSource.manager).findActive(hashToken(token), this.clock());
+    const repository = new BrowserSessionRepository(this.dataSource.manager);
+    const session = await repository.findActive(hashToken(token), this.clock());
     if (!session || (tenantId !== undefined && session.tenantId !== tenantId)) return undefined;
+    // A session it started was revoked (admin, subject revocation, logout elsewhere, ...): the cookie
+    // signs nobody in any more (ADR 15). Asked at every use, so no revocation is missed in between.
+    const logins = await repository.loginsOf(session.id, MAX_CHECKED_LOGINS);
+    if (await this.sessions.signInRevoked(session.tenantId, session.userId, session.createdAt, logins)) {
+      await repository.end(session.id, this.clock());
+      return undefined;
+    }
     return session;
   }
 }
+
+/** The sessions of one browser sign-in checked at session-service (the internal API's bound). */
+const MAX_CHECKED_LOGINS = 1000;
 
 function errorPage(error: string, description: string): FlowStep {
   return { step: 'error-page', error, description };

@@ -2,7 +2,7 @@ import { InMemoryEventBus } from '@sigma/shared/data-access-events';
 import { RunningService, startService } from '@sigma/shared/feature-service-host';
 import { freePort, readJson, startTestPostgres, TestPostgres } from '@sigma/shared/testing';
 import { issuerOf } from '@sigma/shared/util-auth';
-import { calculateJwkThumbprint, createRemoteJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
+import { calculateJwkThumbprint, createRemoteJWKSet, decodeJwt, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { authServer } from './auth-server.definition';
@@ -300,6 +300,29 @@ describe('authorization endpoint and pages', () => {
     const result = await signIn(jar, authorizePath({ response_type: 'code', client_id: client.client_id, redirect_uri: CALLBACK, scope: 'openid profile', code_challenge: challenge, code_challenge_method: 'S256', ...extra }));
     return { code: result.searchParams.get('code') ?? '', verifier, jar };
   };
+
+  it('stops honouring the browser session once a session it started is revoked at session-service, not when one merely idles out', async () => {
+    const client = await register({ first_party: true });
+    const redeem = async (code: string, verifier: string): Promise<string> => {
+      const answer = await token({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: CALLBACK }, client);
+      expect(answer.status).toBe(200);
+      return (decodeJwt((await readJson<{ access_token: string }>(answer)).access_token) as { sid: string }).sid;
+    };
+    const first = await codeFor(client);
+    sessions.end(await redeem(first.code, first.verifier), 'idle_timeout');
+    // Still signed in: straight back with a code, no login page.
+    const { verifier, challenge } = pkce();
+    const again = await get(authorizePath({ response_type: 'code', client_id: client.client_id, redirect_uri: CALLBACK, scope: 'openid', code_challenge: challenge, code_challenge_method: 'S256' }), first.jar);
+    const code = new URL(again.headers.get('location') ?? '', PUBLIC_URL).searchParams.get('code') ?? '';
+    expect(code).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const revoked = await redeem(code, verifier);
+    sessions.end(revoked, 'admin');
+
+    const signedOut = await get(authorizePath({ response_type: 'code', client_id: client.client_id, redirect_uri: CALLBACK, scope: 'openid', code_challenge: pkce().challenge, code_challenge_method: 'S256' }), first.jar);
+    expect(signedOut.headers.get('location')).toMatch(/^\/oauth\/login\?/);
+    const open = await db.query('SELECT count(*)::int AS n FROM auth.browser_sessions b JOIN auth.browser_session_logins l ON l.browser_session_id = b.id WHERE l.session_id = $1 AND b.ended_at IS NULL', [revoked]);
+    expect(open.rows).toEqual([{ n: 0 }]);
+  });
 
   it('asks for the second factor on the page when the user has TOTP, and refuses a wrong code', async () => {
     const client = await register({ first_party: true });

@@ -58,6 +58,15 @@ export class RevocationLogRepository {
     };
   }
 
+  /** The reason of the user's first subject revocation at or after `since` (sign out everywhere, deletion), if any. */
+  async subjectRevokedSince(tenantId: string, userId: string, since: Date): Promise<string | undefined> {
+    const rows: Array<{ reason: string }> = await this.manager.query(
+      `SELECT reason FROM session.revocations WHERE kind = 'subject' AND tenant_id = $1 AND user_id = $2 AND revoked_at >= $3 ORDER BY seq LIMIT 1`,
+      [tenantId, userId, since],
+    );
+    return rows[0]?.reason;
+  }
+
   async purgeBefore(before: Date): Promise<number> {
     return (await changeRows(this.manager, 'DELETE FROM session.revocations WHERE revoked_at < $1', [before])).count;
   }

@@ -154,6 +154,20 @@ export class SessionRepository {
     return rows.map(recordOf);
   }
 
+  /**
+   * Of the given sessions of the user: how many exist, and the reason of one revoked on purpose
+   * (not the session's own lifetime running out: `idle_timeout`, `expired`), if any.
+   */
+  async deliberateRevocationAmong(tenantId: string, userId: string, ids: readonly string[]): Promise<{ found: number; reason: string | null }> {
+    const rows: Array<{ found: string; reason: string | null }> = await this.manager.query(
+      `SELECT count(*) AS found,
+              (array_agg(revoked_reason ORDER BY revoked_at) FILTER (WHERE revoked_at IS NOT NULL AND revoked_reason NOT IN ('idle_timeout', 'expired')))[1] AS reason
+         FROM session.sessions WHERE tenant_id = $1 AND user_id = $2 AND id = ANY ($3::uuid[])`,
+      [tenantId, userId, ids],
+    );
+    return { found: Number(rows[0]?.found ?? 0), reason: rows[0]?.reason ?? null };
+  }
+
   async touch(id: string, now: Date): Promise<void> {
     await changeRows(this.manager, 'UPDATE session.sessions SET last_activity_at = $2 WHERE id = $1 AND last_activity_at < $2', [id, now]);
   }

@@ -2,6 +2,11 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 
 export class AdminSessionsQuery {
+  /** Another tenant, for platform operators only (ADR 15); the caller's own by default. */
+  @IsOptional()
+  @IsUUID()
+  tenantId?: string;
+
   @IsOptional()
   @IsUUID()
   userId?: string;
@@ -31,6 +36,11 @@ export class AdminSessionsQuery {
 }
 
 export class AdminRevokeQuery {
+  /** Another tenant, for platform operators only (ADR 15); the caller's own by default. */
+  @IsOptional()
+  @IsUUID()
+  tenantId?: string;
+
   @IsOptional()
   @IsUUID()
   sessionId?: string;

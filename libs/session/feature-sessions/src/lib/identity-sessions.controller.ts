@@ -3,10 +3,11 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SessionErrors } from '@sigma/session/domain';
 import { Authenticated, Caller, CurrentCaller, isUuid, permits } from '@sigma/shared/util-auth';
 import { DomainError, ErrorKind } from '@sigma/shared/util-errors';
-import { ActiveSessionsQuery, SubjectRevokeRequest } from './identity-sessions.request.dto';
+import { ActiveSessionsQuery, RevokeSessionQuery, SubjectRevokeRequest } from './identity-sessions.request.dto';
 import { SessionLifecycleService } from './session-lifecycle.service';
 import { activeSessionOf, ActiveSessionView } from './session.presenters';
 import { SessionQueryService } from './session-query.service';
+import { SessionTenantScope } from './tenant-scope';
 
 /** The caller's tenant; naming another one is 403 (sessions never cross tenants). */
 export function ownTenant(caller: Caller, requested: string | undefined): string {
@@ -26,6 +27,7 @@ export class IdentitySessionsController {
   constructor(
     private readonly lifecycle: SessionLifecycleService,
     private readonly queries: SessionQueryService,
+    private readonly scope: SessionTenantScope,
   ) {}
 
   @Get('sessions/active')
@@ -50,15 +52,21 @@ export class IdentitySessionsController {
     summary: 'Revoke a session',
     description:
       "The caller's own session, or any session of the caller's tenant with sessions:write (another user's without it: 403). Answers {session_id, revoked: true, revoked_at}; " +
-      'session.revoked is published (reason logout for one\'s own, admin otherwise). Revoking an ended session answers its end again. Unknown id, malformed id or another tenant\'s: 404.',
+      'session.revoked is published (reason logout for one\'s own, admin otherwise). Revoking an ended session answers its end again. Unknown id, malformed id or another tenant\'s: 404. ' +
+      'tenant_id (query) names another tenant, for platform operators only (403 for anyone else).',
   })
-  async revoke(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<{ session_id: string; revoked: true; revoked_at: string | null; reason: string | null }> {
+  async revoke(
+    @CurrentCaller() caller: Caller,
+    @Param('id') id: string,
+    @Query() query: RevokeSessionQuery,
+  ): Promise<{ session_id: string; revoked: true; revoked_at: string | null; reason: string | null }> {
+    const tenantId = await this.scope.resolve(caller, query.tenant_id);
     if (!isUuid(id)) throw SessionErrors.notFound();
-    const session = await this.queries.find(caller.tenantId, id);
+    const session = await this.queries.find(tenantId, id);
     if (!session) throw SessionErrors.notFound();
     const own = caller.userId !== undefined && session.userId === caller.userId;
     if (!own && !permits(caller.permissions, 'sessions:write')) throw SessionErrors.notYours();
-    const ended = await this.lifecycle.revoke(caller.tenantId, id, own ? 'logout' : 'admin');
+    const ended = await this.lifecycle.revoke(tenantId, id, own && tenantId === caller.tenantId ? 'logout' : 'admin');
     return { session_id: ended.id, revoked: true, revoked_at: ended.revokedAt?.toISOString() ?? null, reason: ended.revokedReason };
   }
 
@@ -68,13 +76,13 @@ export class IdentitySessionsController {
   @ApiOperation({
     summary: 'Revoke every session of a user',
     description:
-      "Seed 001 {user_id, tenant_id}: tenant_id must be the caller's (another: 403); sessions:write, or the user themself (sign out everywhere). Every session of the user " +
+      "Seed 001 {user_id, tenant_id}: tenant_id must be the caller's (another: 403, except for platform operators, ADR 15); sessions:write, or the user themself (sign out everywhere). Every session of the user " +
       'is revoked (session.revoked, reason subject_revoked) and the subject is added to the revocation feed, so the gateway denies the user\'s earlier tokens. ' +
       'Answers {user_id, tenant_id, revoked_sessions}; an unknown user has none (0).',
   })
   async revokeSubject(@CurrentCaller() caller: Caller, @Body() body: SubjectRevokeRequest): Promise<{ user_id: string; tenant_id: string; revoked_sessions: number }> {
-    const tenantId = ownTenant(caller, body.tenant_id);
-    if (body.user_id !== caller.userId && !permits(caller.permissions, 'sessions:write')) {
+    const tenantId = await this.scope.resolve(caller, body.tenant_id);
+    if ((body.user_id !== caller.userId || tenantId !== caller.tenantId) && !permits(caller.permissions, 'sessions:write')) {
       throw new DomainError(ErrorKind.INSUFFICIENT_PERMISSIONS, 'revoking another user needs the permission sessions:write');
     }
     const ended = await this.lifecycle.revokeUser(tenantId, body.user_id, 'subject_revoked', { subject: true });

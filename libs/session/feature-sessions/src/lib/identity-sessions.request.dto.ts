@@ -14,3 +14,10 @@ export class SubjectRevokeRequest {
   @IsUUID()
   tenant_id!: string;
 }
+
+export class RevokeSessionQuery {
+  /** Another tenant's session, for platform operators only (ADR 15). */
+  @IsOptional()
+  @IsUUID()
+  tenant_id?: string;
+}

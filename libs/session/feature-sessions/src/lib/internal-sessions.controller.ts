@@ -8,6 +8,8 @@ import {
   RevokeSessionRequest,
   SessionStatusQuery,
   SessionStatusResponse,
+  SignInRevocationQuery,
+  SignInRevocationResponse,
   TouchSessionRequest,
 } from '@sigma/shared/contracts-internal';
 import { isUuid } from '@sigma/shared/util-auth';
@@ -84,6 +86,18 @@ export class InternalSessionsController {
   @ApiOperation({ summary: 'The state of a session', description: 'No side effect (introspection asks this). 404 for an unknown id or another tenant.' })
   async status(@Param('id') id: string, @Query() query: SessionStatusQuery): Promise<SessionStatusResponse> {
     return sessionStatusOf(await this.lifecycle.status(query.tenant_id, sessionIdOf(id)), this.queries.now());
+  }
+
+  @Post('sign-in-revocation')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Whether a browser sign-in was signed out',
+    description:
+      "auth-server asks before it honours its browser session cookie: revoked when a session the sign-in started was revoked on purpose (not idle or expired) or is gone, " +
+      'or the user was revoked as a subject at or after since. No side effect.',
+  })
+  signInRevocation(@Body() body: SignInRevocationQuery): Promise<SignInRevocationResponse> {
+    return this.queries.signInRevocation(body.tenant_id, body.user_id, new Date(body.since), body.session_ids);
   }
 
   @Get('revocations')

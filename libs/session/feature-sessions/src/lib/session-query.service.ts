@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SessionFilter, SessionRecord, SessionRepository } from '@sigma/session/data-access';
+import { RevocationLogRepository, SessionFilter, SessionRecord, SessionRepository } from '@sigma/session/data-access';
 import { DataSource } from 'typeorm';
 import { Clock, SESSION_CLOCK } from './session.options';
 
@@ -26,5 +26,20 @@ export class SessionQueryService {
 
   find(tenantId: string, sessionId: string): Promise<SessionRecord | undefined> {
     return new SessionRepository(this.dataSource.manager).find(tenantId, sessionId);
+  }
+
+  /**
+   * Whether a browser sign-in of the user that began at `since` and started these sessions was
+   * signed out (ADR 15): one of them revoked on purpose (logout, admin, max sessions, password
+   * change, refresh-token reuse, subject revocation), one of them gone (deleted with its user), or a
+   * subject revocation of the user since. Sessions that merely idled out or expired do not end it.
+   */
+  async signInRevocation(tenantId: string, userId: string, since: Date, sessionIds: readonly string[]): Promise<{ revoked: boolean; reason: string | null }> {
+    const unique = [...new Set(sessionIds)];
+    const sessions = await new SessionRepository(this.dataSource.manager).deliberateRevocationAmong(tenantId, userId, unique);
+    if (sessions.reason !== null) return { revoked: true, reason: sessions.reason };
+    if (sessions.found < unique.length) return { revoked: true, reason: 'session_gone' };
+    const subject = await new RevocationLogRepository(this.dataSource.manager).subjectRevokedSince(tenantId, userId, since);
+    return subject === undefined ? { revoked: false, reason: null } : { revoked: true, reason: subject };
   }
 }

@@ -7,6 +7,7 @@ import { SessionHousekeepingService } from './session-housekeeping.service';
 import { SessionLifecycleService } from './session-lifecycle.service';
 import { SESSION_CLOCK, SESSION_OPTIONS, SessionOptions } from './session.options';
 import { SessionQueryService } from './session-query.service';
+import { SessionTenantScope } from './tenant-scope';
 import { PrivacyExportConsumer } from './privacy-export.consumer';
 import { UserDeletedConsumer } from './user-deleted.consumer';
 
@@ -22,6 +23,7 @@ export class SessionsModule {
         { provide: SESSION_CLOCK, useValue: () => new Date() },
         SessionLifecycleService,
         SessionQueryService,
+        SessionTenantScope,
         RevocationFeedService,
         UserDeletedConsumer,
         PrivacyExportConsumer,

@@ -4,6 +4,8 @@ import type { SessionPolicy } from '@sigma/session/domain';
 export interface SessionOptions {
   defaults: SessionPolicy;
   revocationFeedWindowSeconds: number;
+  /** user-directory's internal API (USER_DIRECTORY_URL, DIRECTORY_TIMEOUT_MS): which tenant is the platform's, and whether a named tenant exists. */
+  directory: { url: string; timeoutMs: number };
 }
 
 export const SESSION_OPTIONS = 'SIGMA_SESSION_OPTIONS';

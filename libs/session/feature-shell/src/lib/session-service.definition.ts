@@ -1,11 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { SESSION_MIGRATIONS } from '@sigma/session/data-access';
-import { SessionSettings, SessionsModule } from '@sigma/session/feature-sessions';
+import { SessionDirectorySettings, SessionSettings, SessionsModule } from '@sigma/session/feature-sessions';
 import { ServiceDefinition } from '@sigma/shared/feature-service-host';
 import { AccessTokenModule, AccessTokenSettings } from '@sigma/shared/util-auth';
 
-const settings = { sessions: SessionSettings, tokens: AccessTokenSettings };
-type SessionServiceConfig = { sessions: SessionSettings; tokens: AccessTokenSettings };
+const settings = { sessions: SessionSettings, tokens: AccessTokenSettings, directory: SessionDirectorySettings };
+type SessionServiceConfig = { sessions: SessionSettings; tokens: AccessTokenSettings; directory: SessionDirectorySettings };
 
 @Module({})
 class SessionServiceModule {
@@ -23,6 +23,7 @@ class SessionServiceModule {
             maxSessions: s.SESSION_MAX_PER_USER,
           },
           revocationFeedWindowSeconds: s.REVOCATION_FEED_WINDOW_SECONDS,
+          directory: { url: config.directory.USER_DIRECTORY_URL, timeoutMs: config.directory.DIRECTORY_TIMEOUT_MS },
         }),
       ],
     };

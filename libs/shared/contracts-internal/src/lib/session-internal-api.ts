@@ -1,7 +1,7 @@
 // class-transformer's @Type reads design types through reflect-metadata; load it wherever this contract is.
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsIP, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsIP, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
 /**
  * session-service's internal API for auth-server (create, touch, revoke, status) and the gateway
@@ -30,6 +30,12 @@ export const SESSION_INTERNAL_ROUTES = {
    * Without `since`: the whole window. Page with `cursor` until `next_cursor` is null.
    */
   revocations: '/internal/v1/revocations',
+  /**
+   * POST SignInRevocationQuery → 200 SignInRevocationResponse: whether a browser sign-in (auth-server's
+   * session cookie) was signed out, from the sessions it started and the user's subject revocations
+   * since it began (ADR 15). No side effect.
+   */
+  signInRevocation: '/internal/v1/sign-in-revocation',
 } as const;
 
 export const INTERNAL_REVOCATION_REASONS = ['logout', 'admin', 'refresh_token_reuse', 'user_deleted', 'password_changed'] as const;
@@ -216,4 +222,29 @@ export interface RevocationFeedResponse {
   generated_at: string;
   /** Pass as `cursor` for the next page; null on the last page. */
   next_cursor: string | null;
+}
+
+/** A browser sign-in as auth-server knows it: the user, when it began, and the sessions it started. */
+export class SignInRevocationQuery {
+  @IsUUID()
+  tenant_id!: string;
+
+  @IsUUID()
+  user_id!: string;
+
+  /** When the user signed in (ISO 8601): subject revocations at or after it end the sign-in. */
+  @IsISO8601()
+  since!: string;
+
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsUUID('all', { each: true })
+  session_ids!: string[];
+}
+
+export interface SignInRevocationResponse {
+  /** A session the sign-in started was revoked on purpose (or is gone), or the user was signed out everywhere since. */
+  revoked: boolean;
+  /** The revocation reason that decided it; null when not revoked. */
+  reason: string | null;
 }

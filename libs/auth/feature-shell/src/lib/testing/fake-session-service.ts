@@ -11,7 +11,8 @@ export interface FakeSession {
 
 /**
  * session-service's internal API as contracts-internal describes it, in memory, for auth-server's
- * tests: create, touch (refused once revoked or ended), revoke (idempotent), status.
+ * tests: create, touch (refused once revoked or ended), revoke (idempotent), status, and whether a
+ * browser sign-in was signed out (a session it started revoked other than by idling or expiry).
  */
 export class FakeSessionService {
   readonly sessions = new Map<string, FakeSession>();
@@ -76,6 +77,16 @@ export class FakeSessionService {
       };
       this.sessions.set(id, { status, created: body });
       return send(201, status);
+    }
+    if (req.method === 'POST' && url.pathname === '/internal/v1/sign-in-revocation') {
+      const ids = body['session_ids'] as string[];
+      const known = ids.flatMap((id) => {
+        const status = this.sessions.get(id)?.status;
+        return status && status.tenant_id === body['tenant_id'] && status.user_id === body['user_id'] ? [status] : [];
+      });
+      const revoked = known.find((status) => status.revoked_reason !== null && !['idle_timeout', 'expired'].includes(status.revoked_reason));
+      if (revoked) return send(200, { revoked: true, reason: revoked.revoked_reason });
+      return send(200, known.length < ids.length ? { revoked: true, reason: 'session_gone' } : { revoked: false, reason: null });
     }
     const action = /^\/internal\/v1\/sessions\/([^/]+)(?:\/(touch|revoke))?$/.exec(url.pathname);
     const tenantId = req.method === 'GET' ? url.searchParams.get('tenant_id') : body['tenant_id'];

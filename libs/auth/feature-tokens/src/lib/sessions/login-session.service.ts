@@ -171,6 +171,18 @@ export class LoginSessionService implements OnApplicationBootstrap, OnApplicatio
     return this.dataSource.transaction((manager) => this.end(manager, family, reason));
   }
 
+  /**
+   * Whether a browser sign-in (the login pages' cookie) was signed out at session-service: a
+   * session it started revoked on purpose, or the user revoked as a subject since `signedInAt`.
+   */
+  async signInRevoked(tenantId: string, userId: string, signedInAt: Date, sessionIds: readonly string[], context: CallContext = {}): Promise<boolean> {
+    const answer = await this.options.sessions.signInRevocation(
+      { tenant_id: tenantId, user_id: userId, since: signedInAt.toISOString(), session_ids: [...sessionIds] },
+      { requestId: context.requestId },
+    );
+    return answer.revoked;
+  }
+
   /** A session of the tenant by id (the tokens' `sid`), as session-service sees it; undefined when unknown. */
   async status(tenantId: string, sessionId: string, context: CallContext = {}): Promise<SessionStatus | undefined> {
     try {
