@@ -65,6 +65,7 @@ const READERS = {
   PrivacySettings: ['privacy-worker'],
   SessionClientSettings: ['auth-server'],
   SessionSettings: ['session-service'],
+  SessionDirectorySettings: ['session-service'],
 };
 
 const problems = [];
