@@ -351,15 +351,26 @@ export class SigmaIAM {
     const code = params.get('code');
     if (code === null || code === '') throw new IAMError('INVALID_RESPONSE', 'The callback carries no code', 0);
     if (pending.provider !== undefined) return this.redeemSocialCode(code, pending);
-    const tokens = await this.exchangeCodeForTokens({ code, codeVerifier: pending.codeVerifier, redirectUri: pending.redirectUri });
+    const answer = await this.redeemCode({ code, codeVerifier: pending.codeVerifier, redirectUri: pending.redirectUri });
+    // OIDC Core §3.1.3.7: the ID token (received directly from the token endpoint over TLS) must carry the request's nonce.
+    if (pending.nonce !== undefined && answer.id_token !== undefined && this.nonceOf(answer.id_token) !== pending.nonce) {
+      throw new IAMError('INVALID_NONCE', "The ID token does not carry this sign-in's nonce", 0);
+    }
+    await this.keep(answer, 'oauth');
+    const tokens = { accessToken: answer.access_token, refreshToken: answer.refresh_token, idToken: answer.id_token, tokenType: answer.token_type, expiresIn: answer.expires_in, scope: answer.scope };
     const user = await this.getProfile();
     return { user, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? '', idToken: tokens.idToken, tokenType: tokens.tokenType, expiresIn: tokens.expiresIn, scope: tokens.scope ?? '' };
   }
 
   /** Redeems an authorization code at /oauth/v1/token and keeps the tokens. */
   async exchangeCodeForTokens(exchange: string | CodeExchange, codeVerifier?: string): Promise<OAuthTokens> {
-    const { code, codeVerifier: verifier, redirectUri } = typeof exchange === 'string' ? { code: exchange, codeVerifier, redirectUri: undefined } : exchange;
-    const answer = await this.http.send<TokenEndpointAnswer>({
+    const answer = await this.redeemCode(typeof exchange === 'string' ? { code: exchange, codeVerifier } : exchange);
+    await this.keep(answer, 'oauth');
+    return { accessToken: answer.access_token, refreshToken: answer.refresh_token, idToken: answer.id_token, tokenType: answer.token_type, expiresIn: answer.expires_in, scope: answer.scope };
+  }
+
+  private async redeemCode({ code, codeVerifier: verifier, redirectUri }: CodeExchange): Promise<TokenEndpointAnswer> {
+    return this.http.send<TokenEndpointAnswer>({
       method: 'POST',
       path: '/oauth/v1/token',
       dpop: await this.dpopOf(),
@@ -370,8 +381,6 @@ export class SigmaIAM {
         code_verifier: verifier,
       }),
     });
-    await this.keep(answer, 'oauth');
-    return { accessToken: answer.access_token, refreshToken: answer.refresh_token, idToken: answer.id_token, tokenType: answer.token_type, expiresIn: answer.expires_in, scope: answer.scope };
   }
 
   /** Verifies an access token locally against its tenant's JWKS (cached); throws IAMError INVALID_TOKEN. */
@@ -401,6 +410,14 @@ export class SigmaIAM {
       code_challenge_method: params.codeChallengeMethod ?? 'S256',
       tenant_id: this.options.tenantId,
     });
+  }
+
+  private nonceOf(idToken: string): unknown {
+    try {
+      return decodeJwt(idToken)['nonce'];
+    } catch {
+      return undefined;
+    }
   }
 
   /** The pending authorization a callback URL names, without using it up. */

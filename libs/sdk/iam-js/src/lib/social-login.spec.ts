@@ -1,4 +1,4 @@
-import { decodeJwt } from 'jose';
+import { decodeJwt, UnsecuredJWT } from 'jose';
 import { createHash, randomUUID } from 'node:crypto';
 import { MemoryAuthorizationStore } from './authorization-transactions';
 import type { FetchLike } from './http-transport';
@@ -129,5 +129,33 @@ describe('SigmaIAM with DPoP', () => {
     const storage = new MemoryTokenStorage();
     storage.set({ accessToken: 'bound', source: 'oauth', tokenType: 'DPoP' });
     await expect(new SigmaIAM({ baseURL: BASE, storage, fetch: scriptedSuite().fetch }).getProfile()).rejects.toMatchObject({ code: 'DPOP_KEY_REQUIRED' });
+  });
+});
+
+describe('handleRedirectCallback for the authorization endpoint (createAuthorizationRequest)', () => {
+  const suiteWithIdToken = (nonceOf: (requestNonce: string) => string, requestNonce: () => string): FetchLike => async (url) => {
+    const { pathname } = new URL(url);
+    const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+    if (pathname === '/oauth/v1/token') {
+      const idToken = new UnsecuredJWT({ sub: 'u-1', nonce: nonceOf(requestNonce()) }).encode();
+      return json({ access_token: 'oauth-access', refresh_token: 'oauth-refresh', id_token: idToken, token_type: 'Bearer', expires_in: 900 });
+    }
+    return json(USER);
+  };
+
+  it('redeems the code with the remembered verifier and answers the user; an ID token with another nonce is refused and nothing kept', async () => {
+    let nonce = '';
+    const storage = new MemoryTokenStorage();
+    const store = new MemoryAuthorizationStore();
+    const honest = new SigmaIAM({ baseURL: BASE, clientId: 'app-1', redirectUri: CALLBACK, authorizationStore: store, storage, fetch: suiteWithIdToken((n) => n, () => nonce) });
+    const request = await honest.createAuthorizationRequest({ scope: 'openid' });
+    nonce = request.nonce;
+    await expect(honest.handleRedirectCallback(callbackOf(request.url))).resolves.toMatchObject({ user: USER, accessToken: 'oauth-access' });
+
+    const replayedStorage = new MemoryTokenStorage();
+    const replayed = new SigmaIAM({ baseURL: BASE, clientId: 'app-1', redirectUri: CALLBACK, authorizationStore: store, storage: replayedStorage, fetch: suiteWithIdToken(() => 'another-nonce', () => nonce) });
+    const second = await replayed.createAuthorizationRequest({ scope: 'openid' });
+    await expect(replayed.handleRedirectCallback(callbackOf(second.url))).rejects.toMatchObject({ code: 'INVALID_NONCE' });
+    expect(replayedStorage.get()).toBeNull();
   });
 });
