@@ -18,8 +18,8 @@
  *   members of the discovery document (arrays merge), so it lists only what exists.
  * - `IssuedTokenReader.liveAccessToken(token)`: a live access token's caller (verified, not revoked, session active).
  * - `OAuthErrors`, `DpopNonceRequired`, `withDpopNonce`: the family's refusals.
- * - `tokenFastPath(app, bodyLimitBytes)`: Express middleware for the service shell's `beforeBodyParsers` hook that serves
- *   the token endpoint ahead of the body parsers and Nest's router (ADR 11).
+ * - `installTokenFastPath(app, {bodyLimitBytes, observer})`: for the service shell's `beforeBodyParsers` hook; serves the
+ *   token endpoint ahead of Express's router, the body parsers and Nest (ADR 11).
  */
 export { AuthOAuthModule } from './lib/auth-oauth.module';
 export { CLIENT_ASSERTION_ALGORITHMS, OAuthClientAuthenticator } from './lib/client-auth/client-authenticator.service';
@@ -33,7 +33,7 @@ export { dpopUrlsOf } from './lib/dpop/dpop-target';
 export { TokenGrantRegistry } from './lib/grants/token-grant';
 export type { OAuthTokenResponse, TokenGrantHandler, TokenGrantRequest } from './lib/grants/token-grant';
 export { requiresDpopNonce, tenantHintOf } from './lib/grants/token-endpoint.service';
-export { tokenFastPath } from './lib/grants/token-fast-path';
+export { installTokenFastPath } from './lib/grants/token-fast-path';
 export { formParamsOf, requiredParam, scopesOf } from './lib/http/form-params';
 export type { FormParams } from './lib/http/form-params';
 export { queryStringOf, requireFormBody, withDpopNonce } from './lib/http/oauth-request';

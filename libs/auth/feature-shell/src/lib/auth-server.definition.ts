@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AUTH_MIGRATIONS, DirectoryClient, DirectoryClientSettings, SessionClient, SessionClientSettings, WEBAUTHN_MIGRATIONS } from '@sigma/auth/data-access';
 import { AUTHORIZE_MIGRATIONS, AuthorizeModule } from '@sigma/auth/feature-authorize';
 import { AuthClientsModule, CLIENT_REGISTRY_MIGRATIONS } from '@sigma/auth/feature-clients';
-import { AuthOAuthModule, OAuthSettings, tokenFastPath } from '@sigma/auth/feature-oauth';
+import { AuthOAuthModule, installTokenFastPath, OAuthSettings } from '@sigma/auth/feature-oauth';
 import { AuthLoginApisModule, LoginApisSettings } from '@sigma/auth/feature-login-apis';
 import { AuthFederationModule, FEDERATION_MIGRATIONS } from '@sigma/auth/feature-federation';
 import { AuthPrivacyModule } from '@sigma/auth/feature-privacy';
@@ -82,5 +82,5 @@ export const authServer: ServiceDefinition<typeof settings> = {
   edge: false,
   openApi: { title: 'Sigma IAM authorization server', description: 'OAuth 2.1 and OpenID Connect endpoints, login APIs, passkeys and social login.' },
   rootModule: (config) => AuthServerModule.with(config),
-  beforeBodyParsers: (app, http) => app.use(tokenFastPath(app, http.bodyLimitBytes)),
+  beforeBodyParsers: (app, http) => installTokenFastPath(app, http),
 };

@@ -109,6 +109,37 @@ describe('auth-server OAuth token endpoint', () => {
     expect(await readJson<TokenAnswer>(answer)).toMatchObject({ token_type: 'Bearer', scope: 'api:read' });
   });
 
+  it('answers alike on the token fast path and through the body parsers and Nest route (ADR 11), and counts both in the metrics', async () => {
+    const client = await register({ allowed_grant_types: ['client_credentials'], allowed_scopes: ['api:read'] });
+    const authorization = basic(client.client_id, client.client_secret ?? '');
+    const large = { pad: 'x'.repeat(9000) };
+    const variants = [
+      { path: '/oauth/token', extra: {} },
+      { path: '/oauth/token/', extra: {} },
+      { path: '/oauth/token', extra: large },
+    ];
+    for (const { path, extra } of variants) {
+      const ok = await token({ grant_type: 'client_credentials', scope: 'api:read', ...extra }, { authorization }, path);
+      expect({ status: ok.status, cache: ok.headers.get('cache-control'), pragma: ok.headers.get('pragma'), type: ok.headers.get('content-type') }).toEqual({
+        status: 200,
+        cache: 'no-store',
+        pragma: 'no-cache',
+        type: 'application/json; charset=utf-8',
+      });
+      expect(ok.headers.get('x-request-id')).toMatch(/^req_/);
+      expect(await readJson<TokenAnswer>(ok)).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 900, scope: 'api:read' });
+      const refused = await token({ grant_type: 'client_credentials', ...extra }, { authorization: basic(client.client_id, 'wrong') }, path);
+      expect(refused.headers.get('www-authenticate')).toBe((await token({ grant_type: 'client_credentials' }, { authorization: basic(client.client_id, 'wrong') })).headers.get('www-authenticate'));
+      await expectOAuthError(refused, 401, 'invalid_client');
+      await expectOAuthError(await token({ grant_type: 'client_credentials', ...extra, scope: 'a' }, { authorization }, path), 400, 'invalid_scope');
+    }
+    const repeated = await fetch(`${base}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization }, body: 'grant_type=client_credentials&scope=a&scope=b' });
+    await expectOAuthError(repeated, 400, 'invalid_request');
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    const served = /http_requests_total\{method="POST",route="\/oauth\/token",status="200"[^}]*\} (\d+)/.exec(metrics);
+    expect(Number(served?.[1])).toBeGreaterThanOrEqual(variants.length);
+  });
+
   it('authenticates private_key_jwt clients and refuses a replayed assertion', async () => {
     const { publicKey, privateKey } = await generateKeyPair('ES256');
     const client = await register({

@@ -1,6 +1,7 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { OpenAPIObject } from '@nestjs/swagger';
+import type { RequestHandler } from 'express';
 import type { ConfigShape, LoadedConfig } from '@sigma/shared/util-config';
 import type { InMemoryEventBus } from '@sigma/shared/data-access-events';
 import type { MixedList } from 'typeorm';
@@ -33,10 +34,11 @@ export interface ServiceDefinition<S extends ConfigShape = ConfigShape> {
   openApi: { title: string; description: string };
   rootModule(config: LoadedConfig<S>, host: HostContext): Type | DynamicModule;
   /**
-   * Express middleware that runs after the request log and before the body parsers and Nest's
-   * routes (auth-server's token endpoint, ADR 11); `bodyLimitBytes` is BODY_LIMIT in bytes.
+   * Runs after the request-log middleware is installed and before the body parsers and Nest's
+   * routes (auth-server's token endpoint, ADR 11). `bodyLimitBytes` is BODY_LIMIT in bytes;
+   * `observer` is the request id, request log and metrics middleware every request passes.
    */
-  beforeBodyParsers?(app: NestExpressApplication, http: { bodyLimitBytes: number }): void;
+  beforeBodyParsers?(app: NestExpressApplication, http: { bodyLimitBytes: number; observer: RequestHandler }): void;
   /** Last touches on the application before it listens (the gateway's API explorer). */
   configure?(app: NestExpressApplication, openApi: OpenAPIObject): void;
 }

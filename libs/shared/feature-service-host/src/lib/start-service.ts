@@ -123,8 +123,9 @@ export async function startService<S extends ConfigShape>(definition: ServiceDef
     });
     app.disable('x-powered-by');
     app.set('trust proxy', 'loopback, linklocal, uniquelocal');
-    app.use(createRequestObserver({ logger, routeLabel, onComplete: (sample) => metrics.observeRequest(sample) }));
-    definition.beforeBodyParsers?.(app, { bodyLimitBytes: bytesOf(config.http.BODY_LIMIT) });
+    const observer = createRequestObserver({ logger, routeLabel, onComplete: (sample) => metrics.observeRequest(sample) });
+    app.use(observer);
+    definition.beforeBodyParsers?.(app, { bodyLimitBytes: bytesOf(config.http.BODY_LIMIT), observer });
     if (!definition.edge) {
       app.useBodyParser('json', { limit: config.http.BODY_LIMIT });
       app.useBodyParser('urlencoded', { limit: config.http.BODY_LIMIT, extended: false });

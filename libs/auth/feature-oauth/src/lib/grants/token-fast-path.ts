@@ -1,7 +1,8 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { requestMetaOf } from '@sigma/auth/feature-tokens';
 import { LOGGER, RouteFamily, sendFamilyError, setRouteLabel } from '@sigma/shared/util-http';
-import type { NextFunction, Request, Response } from 'express';
+import type { Express, Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { OAuthErrors } from '../oauth-errors';
 import { underEveryPrefix } from '../oauth-options';
@@ -29,9 +30,10 @@ export function parseFormBody(text: string): Record<string, string | string[]> {
   return params;
 }
 
-/** Whether the fast path reads this request's body: an identity-encoded UTF-8 form of a known, small length. */
-function readable(req: Request, limit: number): boolean {
+/** Whether the fast path takes this request: POST on an exact token path with an identity-encoded UTF-8 form of a known, small length. */
+function accepted(req: IncomingMessage, limit: number): boolean {
   const { headers } = req;
+  if (req.method !== 'POST' || !TOKEN_PATHS.has((req.url ?? '').split('?', 1)[0])) return false;
   if (headers['content-encoding'] !== undefined || headers['transfer-encoding'] !== undefined) return false;
   if (!FORM_TYPE.test(headers['content-type'] ?? '')) return false;
   const length = Number(headers['content-length']);
@@ -48,24 +50,27 @@ function readBody(req: Request): Promise<string> {
 }
 
 /**
- * Serves POST on the token endpoint's paths ahead of the body parsers and Nest's router (ADR 11).
- * It runs after the host's request log and metrics (the route is labelled as Nest would), reads
- * the small form body itself, calls the same TokenController method Nest would (whose pipes are
- * identities for these untyped parameters) with the headers of its `@Header` decorators, and
- * answers errors as the global exception filter does (the OAuth body). Anything else (another
- * method or spelling of the path, another content type or encoding, a large or chunked body)
- * goes on unchanged to the body parsers and the controller's Nest route.
+ * Serves the token endpoint ahead of Express's router, the body parsers and Nest (ADR 11): the
+ * HTTP server's request listener takes the requests `accepted` describes and hands every other one
+ * to the Express application unchanged. A taken request gets what Express's own entry gives it
+ * (the request and response prototypes, `locals`), passes the host's request id, request log and
+ * metrics middleware, has its small form body read and parsed here, and reaches the same
+ * TokenController method Nest would call (whose pipes are identities for these untyped
+ * parameters), with the status and headers of its decorators. Errors are answered as the global
+ * exception filter answers them (the OAuth body). Other spellings of the path, other content types
+ * or encodings, and chunked or larger bodies go through the body parsers to the controller's Nest route.
  */
-export function tokenFastPath(app: NestExpressApplication, bodyLimitBytes: number): (req: Request, res: Response, next: NextFunction) => void {
+export function installTokenFastPath(app: NestExpressApplication, http: { bodyLimitBytes: number; observer: RequestHandler }): void {
   const controller = app.get(TokenController);
   const logger = app.get<Logger>(LOGGER);
-  const limit = Math.min(bodyLimitBytes, MAX_BODY_BYTES);
-  const fail = (req: Request, res: Response) => (error: unknown) => sendFamilyError(req, res, error, logger, RouteFamily.OAUTH);
-  return (req, res, next) => {
-    if (req.method !== 'POST' || !TOKEN_PATHS.has(req.path) || !readable(req, limit)) {
-      next();
-      return;
-    }
+  const limit = Math.min(http.bodyLimitBytes, MAX_BODY_BYTES);
+  const express = app.getHttpAdapter().getInstance() as Express;
+  const server = app.getHttpServer() as Server;
+  const listeners = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+  if (listeners.length !== 1) throw new Error('the token fast path expects the Express application as the only request listener');
+  const [handleWithExpress] = listeners;
+
+  const serve = (req: Request, res: Response): void => {
     setRouteLabel(res, req.path);
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Pragma', 'no-cache');
@@ -79,6 +84,23 @@ export function tokenFastPath(app: NestExpressApplication, bodyLimitBytes: numbe
         res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
         res.end(body);
       })
-      .catch(fail(req, res));
+      .catch((error: unknown) => sendFamilyError(req, res, error, logger, RouteFamily.OAUTH));
   };
+
+  server.removeListener('request', handleWithExpress);
+  server.on('request', (incoming: IncomingMessage, outgoing: ServerResponse) => {
+    if (!accepted(incoming, limit)) {
+      handleWithExpress(incoming, outgoing);
+      return;
+    }
+    // What Express's application does first with every request (express/lib/application.js handle).
+    const req = Object.setPrototypeOf(incoming, express.request) as Request;
+    const res = Object.setPrototypeOf(outgoing, express.response) as Response;
+    req.res = res;
+    res.req = req;
+    res.locals = Object.create(null) as Response['locals'];
+    req.originalUrl = req.url;
+    req.baseUrl = '';
+    http.observer(req, res, () => serve(req, res));
+  });
 }
