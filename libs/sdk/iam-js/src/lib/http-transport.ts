@@ -29,6 +29,20 @@ export interface HttpRequest {
   dpop?: { signer: DPoPSigner; accessToken?: string };
 }
 
+/** A transport with the SDK's defaults (10 s per attempt; 2 retries from 250 ms, at most 5 s apart), real timers and global fetch. */
+export function defaultTransport(options: Pick<TransportOptions, 'baseUrl'> & Partial<Pick<TransportOptions, 'timeoutMs' | 'retries' | 'retryDelayMs' | 'maxRetryDelayMs' | 'fetch'>>): HttpTransport {
+  return new HttpTransport({
+    baseUrl: options.baseUrl.replace(/\/+$/, ''),
+    timeoutMs: options.timeoutMs ?? 10_000,
+    retries: options.retries ?? 2,
+    retryDelayMs: options.retryDelayMs ?? 250,
+    maxRetryDelayMs: options.maxRetryDelayMs ?? 5_000,
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    random: Math.random,
+  });
+}
+
 /** RFC 9110 §9.2.2: repeating these has the effect of sending them once, so a retry is safe. */
 const IDEMPOTENT = new Set<HttpRequest['method']>(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);

@@ -2,7 +2,7 @@ import { decodeJwt } from 'jose';
 import { defaultAuthorizationStore, PendingAuthorizations, AuthorizationStore } from './authorization-transactions';
 import { clientAuthenticated } from './client-auth';
 import { DPoPSigner } from './dpop';
-import { FetchLike, HttpRequest, HttpTransport } from './http-transport';
+import { defaultTransport, FetchLike, HttpRequest, HttpTransport } from './http-transport';
 import { IAMError } from './iam-error';
 import { generateCodeChallenge, generateCodeVerifier, generateState } from './pkce';
 import type { OAuthTokens } from './types';
@@ -93,17 +93,7 @@ export class IdentityClient {
   constructor(private readonly options: IdentityClientOptions) {
     if (!options.baseUrl || !/^https?:\/\//i.test(options.baseUrl)) throw new TypeError('IdentityClient needs baseUrl, the http(s) URL of the suite');
     if (!options.clientId) throw new TypeError('IdentityClient needs clientId');
-    const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    this.http = new HttpTransport({
-      baseUrl: options.baseUrl.replace(/\/+$/, ''),
-      timeoutMs: options.timeoutMs ?? 10_000,
-      retries: 2,
-      retryDelayMs: 250,
-      maxRetryDelayMs: 5_000,
-      fetch: fetchImpl,
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-      random: Math.random,
-    });
+    this.http = defaultTransport({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, fetch: options.fetch });
     this.pending = new PendingAuthorizations(options.authorizationStore ?? defaultAuthorizationStore());
     const dpop = options.dpop ?? true;
     this.signer = dpop instanceof DPoPSigner ? Promise.resolve(dpop) : dpop ? DPoPSigner.generate() : undefined;

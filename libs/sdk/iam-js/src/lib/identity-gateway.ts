@@ -1,4 +1,4 @@
-import { FetchLike, HttpTransport } from './http-transport';
+import { defaultTransport, FetchLike, HttpTransport } from './http-transport';
 import { IAMError } from './iam-error';
 import { MemoryTokenStorage, StoredTokens, TokenStorage } from './token-storage';
 
@@ -95,16 +95,7 @@ export class IdentityGateway {
   constructor(private readonly options: IdentityGatewayOptions) {
     if (!options.baseUrl || !/^https?:\/\//i.test(options.baseUrl)) throw new TypeError('IdentityGateway needs baseUrl, the http(s) URL of the suite');
     if (!options.clientId) throw new TypeError('IdentityGateway needs clientId');
-    this.http = new HttpTransport({
-      baseUrl: options.baseUrl.replace(/\/+$/, ''),
-      timeoutMs: options.timeoutMs ?? 10_000,
-      retries: 2,
-      retryDelayMs: 250,
-      maxRetryDelayMs: 5_000,
-      fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-      random: Math.random,
-    });
+    this.http = defaultTransport({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, fetch: options.fetch });
     this.storage = options.storage ?? new MemoryTokenStorage();
   }
 

@@ -2,7 +2,7 @@ import { decodeJwt } from 'jose';
 import { defaultAuthorizationStore, PendingAuthorization, PendingAuthorizations, AuthorizationStore } from './authorization-transactions';
 import { clientAuthenticated } from './client-auth';
 import { DPoPSigner } from './dpop';
-import { FetchLike, HttpRequest, HttpTransport } from './http-transport';
+import { defaultTransport, FetchLike, HttpRequest, HttpTransport } from './http-transport';
 import { IAMError } from './iam-error';
 import { codeChallengeOf, generateCodeChallenge, generateCodeVerifier, generateState } from './pkce';
 import { MemoryTokenStorage, StoredTokens, TokenSource, TokenStorage } from './token-storage';
@@ -124,16 +124,7 @@ export class SigmaIAM {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
     const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     const timeoutMs = options.timeoutMs ?? 10_000;
-    this.http = new HttpTransport({
-      baseUrl: this.baseUrl,
-      timeoutMs,
-      retries: options.retries ?? 2,
-      retryDelayMs: options.retryDelayMs ?? 250,
-      maxRetryDelayMs: options.maxRetryDelayMs ?? 5_000,
-      fetch: fetchImpl,
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-      random: Math.random,
-    });
+    this.http = defaultTransport({ baseUrl: this.baseUrl, timeoutMs, retries: options.retries, retryDelayMs: options.retryDelayMs, maxRetryDelayMs: options.maxRetryDelayMs, fetch: fetchImpl });
     this.storage = options.storage ?? new MemoryTokenStorage();
     this.refreshSkewMs = options.refreshSkewMs ?? 30_000;
     this.verifier = new TokenVerifier({
