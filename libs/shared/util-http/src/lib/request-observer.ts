@@ -37,6 +37,9 @@ export function createRequestObserver(options: RequestObserverOptions): RequestH
       reported = true;
       const durationSeconds = Number(process.hrtime.bigint() - started) / 1e9;
       const status = res.headersSent ? res.statusCode : 499;
+      options.onComplete?.({ method: req.method, route: options.routeLabel(req), status, durationSeconds });
+      // The line is built only when its level is written (LOG_LEVEL above info drops the request log).
+      if (!options.logger.isLevelEnabled(status >= 500 ? 'error' : 'info')) return;
       const line = {
         method: req.method,
         path: req.path,
@@ -52,7 +55,6 @@ export function createRequestObserver(options: RequestObserverOptions): RequestH
       };
       if (status >= 500) options.logger.error(line, 'request');
       else options.logger.info(line, 'request');
-      options.onComplete?.({ method: req.method, route: options.routeLabel(req), status, durationSeconds });
     };
     res.once('finish', report);
     res.once('close', report);

@@ -15,8 +15,13 @@ export function requestMetaOf(req: Request, res: Response): RequestMeta {
   const context = requestContextOf(res);
   return {
     requestId: context?.requestId,
-    clientIp: req.ip,
-    userAgent: req.get('user-agent'),
+    // Read when asked: the client address walks X-Forwarded-For, which most token requests never need.
+    get clientIp() {
+      return req.ip;
+    },
+    get userAgent() {
+      return req.get('user-agent');
+    },
     identify: (who) => {
       if (!context) return;
       context.tenantId = who.tenantId ?? context.tenantId;
