@@ -2,8 +2,10 @@ import { DistributedSuite, startDistributedSuite, startTestPostgres, TestKafka, 
 import { AccessTokenVerifier } from '@sigma/shared/util-auth';
 import { decodeJwt } from 'jose';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { Client } from 'pg';
 import { CookieJar, followSignIn, startUpstreamIdp, UpstreamIdp } from './support/upstream-idp';
+import { startUpstreamOAuth2, UpstreamOAuth2 } from './support/upstream-oauth2';
 
 jest.setTimeout(240000);
 
@@ -37,6 +39,24 @@ interface Answer<T> {
   status: number;
   body: T;
   headers: Headers;
+}
+
+/**
+ * A JSON POST to the gateway from the loopback address `from` (Linux answers the whole of 127.0.0.0/8):
+ * with TRUST_PROXY off the gateway sees that address as the client's, so one test can play several clients.
+ */
+function postFrom(from: string, url: string, body: unknown): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const payload = JSON.stringify(body);
+    const outgoing = httpRequest(url, { method: 'POST', localAddress: from, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (incoming) => {
+      const chunks: Buffer[] = [];
+      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+      incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> }));
+      incoming.on('error', reject);
+    });
+    outgoing.on('error', reject);
+    outgoing.end(payload);
+  });
 }
 
 /** Signs `account` in at the upstream the way a browser would and answers where the upstream finally sends the browser. */
@@ -467,6 +487,168 @@ describe('social login and SSO providers through the gateway, against node-oidc-
       const tokens = (await token.json()) as { id_token: string; access_token: string };
       const bob = await db.query("SELECT user_id FROM directory.external_identities WHERE subject = 'bob'");
       expect(decodeJwt(tokens.id_token)).toMatchObject({ sub: bob.rows[0].user_id, aud: clientId });
+    });
+  });
+
+  describe('a plain OAuth 2.0 provider (the GitHub preset) on loopback: code, token, user and emails endpoints, no ID token', () => {
+    const GITHUB_CLIENT_ID = 'sigma-iam-github-e2e';
+    const GITHUB_SECRET = 'github-client-secret-that-must-never-be-answered';
+    let github: UpstreamOAuth2;
+    const githubProvider = (metadata: Record<string, boolean> = {}) => ({
+      name: 'GitHub',
+      type: 'oauth2',
+      config: { clientId: GITHUB_CLIENT_ID, clientSecret: GITHUB_SECRET, authUrl: github.authUrl, tokenUrl: github.tokenUrl, userInfoUrl: github.userInfoUrl, emailsUrl: github.emailsUrl },
+      enabled: true,
+      metadata: { autoLinkByEmail: false, ...metadata },
+    });
+    /** The browser at the upstream, signed in there as `account`: where the upstream sends it back. */
+    const atUpstream = async (authUrl: string, account: string): Promise<URL> => {
+      const answer = await fetch(authUrl, { redirect: 'manual', headers: { cookie: `upstream_account=${account}` } });
+      expect(answer.status).toBe(302);
+      return new URL(answer.headers.get('location') ?? '');
+    };
+    const githubSso = async (account: string): Promise<Answer<Record<string, unknown>>> => {
+      const started = await call<{ authUrl: string; state: string }>('GET', `/api/admin/identity/sso?provider=github&clientId=${app.client_id}&redirectUri=${encodeURIComponent(APP_CALLBACK)}`);
+      expect(started.status).toBe(200);
+      const landed = await atUpstream(started.body.authUrl, account);
+      expect(`${landed.origin}${landed.pathname}`).toBe(APP_CALLBACK);
+      expect(landed.searchParams.get('state')).toBe(started.body.state);
+      return call('POST', '/api/admin/identity/sso', { body: { provider: 'github', code: landed.searchParams.get('code'), state: started.body.state, clientId: app.client_id } });
+    };
+
+    beforeAll(async () => {
+      github = await startUpstreamOAuth2({
+        clientId: GITHUB_CLIENT_ID,
+        clientSecret: GITHUB_SECRET,
+        redirectUris: [`${gateway}/api/v1/auth/social/github/callback`, APP_CALLBACK],
+        accounts: {
+          octocat: { id: 583231, login: 'octocat', name: 'Mona Lisa Octocat', email: null, avatar_url: 'https://avatars.example/u/583231', emails: [{ email: 'mona@example.test', primary: true, verified: true }] },
+          dave: { id: 4242, login: 'dave', name: 'Dave Lister', email: 'dave@example.test', avatar_url: 'https://avatars.example/u/4242', emails: [{ email: 'dave@example.test', primary: true, verified: true }] },
+          erin: { id: 777, login: 'erin', name: 'Erin Unverified', email: 'erin@example.test', avatar_url: 'https://avatars.example/u/777', emails: [{ email: 'erin@example.test', primary: true, verified: false }] },
+        },
+      });
+      const configured = await putProvider(admin, githubProvider());
+      expect([200, 201]).toContain(configured.status);
+      expect(JSON.stringify(configured.body)).not.toContain(GITHUB_SECRET);
+    });
+
+    afterAll(async () => {
+      await github?.stop();
+    });
+
+    it("seed 002: signs a new user up from the profile and the verified primary email, and the same user in again", async () => {
+      const started = await call<{ authUrl: string; state: string }>('GET', `/api/admin/identity/sso?provider=github&clientId=${app.client_id}&redirectUri=${encodeURIComponent(APP_CALLBACK)}`);
+      const authUrl = new URL(started.body.authUrl);
+      expect(`${authUrl.origin}${authUrl.pathname}`).toBe(github.authUrl);
+      expect(Object.fromEntries(authUrl.searchParams)).toMatchObject({ client_id: GITHUB_CLIENT_ID, redirect_uri: APP_CALLBACK, response_type: 'code', scope: 'read:user user:email', state: started.body.state, code_challenge_method: 'S256' });
+      // Plain OAuth 2.0: no nonce, no ID token.
+      expect(authUrl.searchParams.has('nonce')).toBe(false);
+
+      const first = await githubSso('octocat');
+      expect(first.status).toBe(200);
+      expect(first.body).toMatchObject({
+        success: true,
+        user: { id: expect.any(String), email: 'mona@example.test', firstName: 'Mona', lastName: 'Lisa Octocat', avatar: 'https://avatars.example/u/583231', verified: true },
+        tokens: { accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: 900, tokenType: 'Bearer' },
+        provider: 'github',
+      });
+      const user = first.body['user'] as { id: string };
+      await expect(verifier.verify((first.body['tokens'] as { accessToken: string }).accessToken)).resolves.toMatchObject({ tenantId: defaultTenantId, userId: user.id, clientId: app.client_id });
+      // The preset authenticates with client_secret_post and sends PKCE, which the upstream verified.
+      expect(github.tokenRequests.at(-1)).toEqual({ clientAuth: 'client_secret_post', pkce: true });
+      const links = await db.query('SELECT issuer, subject, provider FROM directory.external_identities WHERE user_id = $1', [user.id]);
+      expect(links.rows).toEqual([{ issuer: github.userInfoUrl, subject: '583231', provider: 'github' }]);
+
+      const again = await githubSso('octocat');
+      expect(again.status).toBe(200);
+      expect((again.body['user'] as { id: string }).id).toBe(user.id);
+    });
+
+    it('links to an existing account by the verified email only when autoLinkByEmail allows it; never an unverified one', async () => {
+      const existing = await call<{ id: string }>('POST', '/api/v1/users', { token: admin, body: { email: 'dave@example.test', password: USER_PASSWORD } });
+      expect(existing.status).toBe(201);
+      expectAdminError(await githubSso('dave'), 409, 'CONFLICT');
+      expect((await db.query("SELECT count(*)::int AS n FROM directory.external_identities WHERE provider = 'github' AND subject = '4242'")).rows[0].n).toBe(0);
+
+      expect((await putProvider(admin, githubProvider({ autoLinkByEmail: true }))).status).toBe(200);
+      const linked = await githubSso('dave');
+      expect(linked.status).toBe(200);
+      expect((linked.body['user'] as { id: string }).id).toBe(existing.body.id);
+      await expect(verifier.verify((linked.body['tokens'] as { accessToken: string }).accessToken)).resolves.toMatchObject({ userId: existing.body.id });
+
+      // erin's address is not verified at the upstream: even with linking allowed, no link.
+      expect((await call('POST', '/api/v1/users', { token: admin, body: { email: 'erin@example.test', password: USER_PASSWORD } })).status).toBe(201);
+      expectAdminError(await githubSso('erin'), 409, 'CONFLICT');
+      expect((await db.query("SELECT count(*)::int AS n FROM directory.external_identities WHERE provider = 'github' AND subject = '777'")).rows[0].n).toBe(0);
+    });
+
+    it('seed 000: GET /api/v1/auth/social/github redirects upstream and, after the callback, to the application with a code for the login answer', async () => {
+      const started = await call('GET', `/api/v1/auth/social/github?redirect_uri=${encodeURIComponent(APP_CALLBACK)}&state=gh-state-1`);
+      expect(started.status).toBe(302);
+      const authUrl = new URL(started.headers.get('location') ?? '');
+      expect(`${authUrl.origin}${authUrl.pathname}`).toBe(github.authUrl);
+      expect(authUrl.searchParams.get('redirect_uri')).toBe(`${gateway}/api/v1/auth/social/github/callback`);
+      expect(authUrl.searchParams.has('nonce')).toBe(false);
+      const callback = await atUpstream(authUrl.href, 'octocat');
+      expect(`${callback.origin}${callback.pathname}`).toBe(`${gateway}/api/v1/auth/social/github/callback`);
+      const back = await call('GET', `${callback.pathname}${callback.search}`);
+      expect(back.status).toBe(302);
+      const landed = new URL(back.headers.get('location') ?? '');
+      expect(`${landed.origin}${landed.pathname}`).toBe(APP_CALLBACK);
+      expect(landed.searchParams.get('state')).toBe('gh-state-1');
+      const basic = `Basic ${Buffer.from(`${app.client_id}:${app.client_secret}`).toString('base64')}`;
+      const redeemed = await call<{ access_token: string; user: { id: string; email: string } }>('POST', '/api/v1/auth/social/token', {
+        form: { grant_type: 'authorization_code', code: landed.searchParams.get('code') ?? '', redirect_uri: APP_CALLBACK },
+        headers: { authorization: basic },
+      });
+      expect(redeemed.status).toBe(200);
+      expect(redeemed.body.user).toMatchObject({ email: 'mona@example.test' });
+      const mona = await db.query("SELECT user_id FROM directory.external_identities WHERE provider = 'github' AND subject = '583231'");
+      await expect(verifier.verify(redeemed.body.access_token)).resolves.toMatchObject({ tenantId: defaultTenantId, userId: mona.rows[0].user_id, clientId: app.client_id });
+
+      // The upstream refusing the sign-in (no account there) reaches the application as an error, with its state.
+      const refusedStart = await call('GET', `/api/v1/auth/social/github?redirect_uri=${encodeURIComponent(APP_CALLBACK)}&state=gh-state-2`);
+      const refusedCallback = await atUpstream(refusedStart.headers.get('location') ?? '', 'nobody');
+      expect(refusedCallback.searchParams.get('error')).toBe('access_denied');
+      const refusedBack = await call('GET', `${refusedCallback.pathname}${refusedCallback.search}`);
+      expect(refusedBack.status).toBe(302);
+      const refusedLanded = new URL(refusedBack.headers.get('location') ?? '');
+      expect(`${refusedLanded.origin}${refusedLanded.pathname}`).toBe(APP_CALLBACK);
+      expect(refusedLanded.searchParams.get('state')).toBe('gh-state-2');
+      expect(refusedLanded.searchParams.get('error')).toBe('access_denied');
+      expect(refusedLanded.searchParams.has('code')).toBe(false);
+    });
+  });
+
+  describe('per-IP brute-force lockout (CLIENT_IP_LOCKOUT_*, default 20 failures)', () => {
+    it('locks an address after failures across many usernames, with Retry-After in the body; another address still signs in', async () => {
+      const email = `sprayed-${randomUUID().slice(0, 8)}@example.test`;
+      expect((await call('POST', '/api/v1/users', { token: admin, body: { email, password: USER_PASSWORD } })).status).toBe(201);
+      const sprayer = '127.0.0.23';
+      const loginUrl = `${gateway}/api/v1/auth/login`;
+      // 20 failures, at most two per username (no account reaches its own lock of 5): one real account, the rest unknown.
+      for (let attempt = 0; attempt < 20; attempt += 1) {
+        const username = attempt < 2 ? email : `spray-${attempt % 10}-${randomUUID().slice(0, 4)}@example.test`;
+        const failed = await postFrom(sprayer, loginUrl, { username, password: `Wrong-password-${attempt}` });
+        expect(failed.status).toBe(401);
+        expect(failed.body['error']).toMatchObject({ code: 'INVALID_CREDENTIALS' });
+      }
+      // The address is locked now: even the right password of an untouched account is refused, in the Sigma body with Retry-After.
+      const locked = await postFrom(sprayer, loginUrl, { username: email, password: USER_PASSWORD });
+      expect(locked.status).toBe(429);
+      const retryAfter = Number(locked.headers['retry-after']);
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(30);
+      expect(locked.body['error']).toMatchObject({ code: 'RATE_LIMIT_EXCEEDED', retry_after: retryAfter, request_id: locked.headers['x-request-id'] });
+      // Seed 002's family answers the same lock in its envelope.
+      const adminFamily = await postFrom(sprayer, `${gateway}/api/admin/identity/auth`, { action: 'login', email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
+      expect(adminFamily.status).toBe(429);
+      expect(adminFamily.body).toMatchObject({ success: false, code: 'RATE_LIMIT_EXCEEDED', retryAfter: Number(adminFamily.headers['retry-after']) });
+      // The same account from another address signs in at once: the lock is the address's, not the account's.
+      const elsewhere = await postFrom('127.0.0.24', loginUrl, { username: email, password: USER_PASSWORD });
+      expect(elsewhere.status).toBe(200);
+      expect(elsewhere.body).toMatchObject({ access_token: expect.any(String) });
+      expect(await login(ADMIN_EMAIL, ADMIN_PASSWORD)).toEqual(expect.any(String));
     });
   });
 

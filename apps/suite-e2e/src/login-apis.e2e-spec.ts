@@ -441,6 +441,26 @@ describe('login APIs through the gateway', () => {
       const users = await db.query("SELECT count(*)::int AS n FROM directory.users WHERE lower(username) = 'member-43'");
       expect(users.rows[0].n).toBe(0);
     });
+
+    it("takes the token's lifetime from the tenant's configuration, changed with PATCH /api/v1/tenants/{id}", async () => {
+      const lifetimeOf = async (): Promise<number> => {
+        const created = await call('POST', '/api/auth/create', { headers: { 'x-api-key': tenantB.key }, body: { identifier: 'member-ttl' } });
+        expect(created.status).toBe(200);
+        const claims = decodeJwt(String(created.body['token']));
+        return Number(claims.exp) - Number(claims.iat);
+      };
+      expect(await lifetimeOf()).toBe(900);
+      const patched = await call('PATCH', `/api/v1/tenants/${tenantB.id}`, { token: adminToken, body: { token_lifetimes: { access_token: 420 } } });
+      expect(patched.status).toBe(200);
+      expect(patched.body['token_lifetimes']).toMatchObject({ access_token: 420 });
+      // auth-server reuses a tenant's record for up to 30 s (TenantLookupService); the next tokens after that carry the new lifetime.
+      await eventually(async () => ((await lifetimeOf()) === 420 ? true : undefined), 45000, 1000);
+      expect(await lifetimeOf()).toBe(420);
+      // Tenant A's tokens keep the default.
+      const other = await call('POST', '/api/auth/create', { headers: { 'x-api-key': tenantA.key }, body: { identifier: 'member-42' } });
+      const otherClaims = decodeJwt(String(other.body['token']));
+      expect(Number(otherClaims.exp) - Number(otherClaims.iat)).toBe(900);
+    });
   });
 
   describe('seed 001: QR contextual tokens', () => {

@@ -60,8 +60,9 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
       emailsUrl: 'https://api.github.com/user/emails',
     },
     tokenEndpointAuthMethod: 'client_secret_post',
-    // GitHub's numeric id is the stable subject; verification comes from the emails endpoint.
-    claims: { subject: 'id', email: 'email', name: 'name', givenName: 'given_name', familyName: 'family_name', picture: 'avatar_url' },
+    // GitHub's numeric id is the stable subject; verification comes from the emails endpoint, whose
+    // primary address and its `verified` flag are read into these email and email_verified fields.
+    claims: { subject: 'id', email: 'email', emailVerified: 'email_verified', name: 'name', givenName: 'given_name', familyName: 'family_name', picture: 'avatar_url' },
     icon: 'github',
     color: '#333333',
     requireEmailVerified: false,
