@@ -1,4 +1,4 @@
-import { STANDARD_CLAIMS } from '../providers/provider-presets';
+import { PROVIDER_PRESETS, STANDARD_CLAIMS } from '../providers/provider-presets';
 import { identityOfClaims } from './upstream-identity';
 
 describe('identityOfClaims', () => {
@@ -18,6 +18,15 @@ describe('identityOfClaims', () => {
       emailVerified: false,
       picture: 'https://a.example/1',
     });
+  });
+
+  it("with the GitHub preset, takes the verification from the emails endpoint's primary address (merged as email_verified)", () => {
+    const profile = { id: 583231, name: 'Mona Lisa Octocat', email: null, avatar_url: 'https://a.example/1' };
+    const github = PROVIDER_PRESETS['github'].claims;
+    expect(identityOfClaims({ ...profile, email: 'mona@example.test', email_verified: true }, github, 'https://api.github.com/user')).toMatchObject({ email: 'mona@example.test', emailVerified: true });
+    expect(identityOfClaims({ ...profile, email: 'mona@example.test', email_verified: false }, github, 'https://api.github.com/user')?.emailVerified).toBe(false);
+    // No emails answer: the profile's address alone is never taken as verified.
+    expect(identityOfClaims({ ...profile, email: 'mona@example.test' }, github, 'https://api.github.com/user')?.emailVerified).toBe(false);
   });
 
   it('refuses an answer without a subject', () => {
