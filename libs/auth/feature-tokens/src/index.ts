@@ -22,4 +22,3 @@ export type { CompletedLogin, LoginGrant } from './lib/login/login-completion.se
 export { MfaStepService } from './lib/login/mfa-step.service';
 export { LoginChallenges } from './lib/login/login-challenge';
 export type { ChallengeLoginResponse, LoginChallengeHandler } from './lib/login/login-challenge';
-export { HourlyPurge } from './lib/housekeeping/hourly-purge';

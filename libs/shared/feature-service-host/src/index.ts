@@ -1,3 +1,4 @@
+export { HourlyPurge } from './lib/hourly-purge';
 export { runEmbedded } from './lib/run-embedded';
 export { runStandalone, stopOnSignals } from './lib/run-standalone';
 export type { HostContext, ServiceDefinition, ServiceName } from './lib/service-definition';

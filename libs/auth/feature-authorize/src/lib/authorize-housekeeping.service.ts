@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { purgeExpiredAuthorizeState } from '@sigma/auth/data-access-authorize';
-import { CLOCK, Clock, HourlyPurge } from '@sigma/auth/feature-tokens';
+import { CLOCK, Clock } from '@sigma/auth/feature-tokens';
+import { HourlyPurge } from '@sigma/shared/feature-service-host';
 import { LOGGER, Logger } from '@sigma/shared/util-http';
 import { DataSource } from 'typeorm';
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SsoLoginRepository } from '@sigma/auth/data-access-federation';
-import { HourlyPurge } from '@sigma/auth/feature-tokens';
+import { HourlyPurge } from '@sigma/shared/feature-service-host';
 import { LOGGER, type Logger } from '@sigma/shared/util-http';
 import { DataSource } from 'typeorm';
 

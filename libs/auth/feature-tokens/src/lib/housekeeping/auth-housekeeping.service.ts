@@ -3,7 +3,7 @@ import { MfaSessionRepository, RefreshTokenRepository, SigningKeyRepository } fr
 import { LOGGER, Logger } from '@sigma/shared/util-http';
 import { DataSource } from 'typeorm';
 import { Clock, CLOCK } from '../auth-tokens.options';
-import { HourlyPurge } from './hourly-purge';
+import { HourlyPurge } from '@sigma/shared/feature-service-host';
 
 const DAY_MS = 86400000;
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, CLOCK, HourlyPurge } from '@sigma/auth/feature-tokens';
+import { Clock, CLOCK } from '@sigma/auth/feature-tokens';
+import { HourlyPurge } from '@sigma/shared/feature-service-host';
 import { LOGGER, Logger } from '@sigma/shared/util-http';
 import { WebauthnChallengeService } from './webauthn-challenge.service';
 

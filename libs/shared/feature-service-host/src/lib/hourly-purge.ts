@@ -27,12 +27,15 @@ export abstract class HourlyPurge implements OnApplicationBootstrap, OnApplicati
     if (this.timer) clearInterval(this.timer);
   }
 
-  async purge(): Promise<void> {
+  /** Runs one round now: answers the counts, or null when it failed (logged; the next round retries). */
+  async purge(): Promise<Record<string, number> | null> {
     try {
       const counts = await this.purgeExpired();
       if (Object.values(counts).some((n) => n > 0)) this.logger.info(counts, `purged expired ${this.what}`);
+      return counts;
     } catch (error) {
       this.logger.warn({ error: error instanceof Error ? error.message : String(error) }, `purging expired ${this.what} failed; retrying in an hour`);
+      return null;
     }
   }
 }
