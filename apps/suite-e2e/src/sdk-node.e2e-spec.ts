@@ -1,4 +1,5 @@
 import { SigmaIAM as CoreSigmaIAM } from '@sigma/sdk/iam-js';
+import { MemoryTokenStorage, SigmaIAM as NodeSigmaIAM } from '@sigma/sdk/iam-node';
 import { DistributedSuite, eventually, freePort, launchTestBrowser, REPO_ROOT, startDistributedSuite, startTestPostgres, TestBrowser, TestKafka, TestPostgres } from '@sigma/shared/testing';
 import { SecretBox } from '@sigma/shared/util-crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importPKCS8, SignJWT } from 'jose';
@@ -6,6 +7,7 @@ import { ChildProcess, execFile, execFileSync, spawn } from 'node:child_process'
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 
@@ -374,5 +376,74 @@ describe('@sigma/iam-node: the Express example against the suite', () => {
       expect(JSON.parse((await forged.locator('body').textContent()) ?? '{}')).toEqual({ error: 'Authentication failed' });
       await forged.close();
     });
+  });
+
+  it("seed 000's calls through @sigma/iam-node's SigmaIAM: login, profile and admin APIs per user, and a refresh once the access token has expired at the suite", async () => {
+    const exchanges: string[] = [];
+    const iam = new NodeSigmaIAM({
+      baseURL: gateway,
+      fetch: async (input, init) => {
+        const response = await fetch(input, init);
+        exchanges.push(`${new URL(input).pathname} ${response.status}`);
+        return response;
+      },
+    });
+    const asAdmin = iam.forUser(new MemoryTokenStorage());
+    const { user: adminUser } = await asAdmin.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+    const email = `sdk-node-${randomUUID().slice(0, 8)}@example.com`;
+    const created = await asAdmin.request<{ id: string }>({ method: 'POST', path: '/api/v1/users', json: { email, password: USER_PASSWORD } });
+    const assigned = await asAdmin.assignRole(created.id, 'admin');
+    expect(assigned.roles.map((role) => role.name).sort()).toEqual(['admin', 'user']);
+    const registered = await asAdmin.createApplication({ client_name: `Node SDK app ${randomUUID().slice(0, 6)}`, client_type: 'public', redirect_uris: [`${APP}/elsewhere`], allowed_grant_types: ['authorization_code', 'refresh_token'], allowed_scopes: ['openid'] });
+    expect(registered).toMatchObject({ client_id: expect.any(String), client_type: 'public' });
+
+    // The tenant's shortest access token lifetime (60 s), so tokens really expire during the test.
+    const tenantPath = `/api/v1/tenants/${adminUser.tenant_id}`;
+    await asAdmin.request({ method: 'PATCH', path: tenantPath, json: { token_lifetimes: { access_token: 60 } } });
+    try {
+      // auth-server reuses a tenant's record for up to 30 s: sign in until tokens carry the new lifetime.
+      const signIn = async () => {
+        const storage = new MemoryTokenStorage();
+        const client = iam.forUser(storage);
+        const { accessToken } = await client.login(email, USER_PASSWORD);
+        const verified = await iam.verifyToken(accessToken);
+        return verified.exp - verified.iat === 60 ? { client, storage, accessToken, verified } : undefined;
+      };
+      const knowing = await eventually(signIn, 45000, 2000);
+      expect(knowing.verified).toMatchObject({ id: created.id, email, tenant_id: adminUser.tenant_id });
+      expect(await knowing.client.getProfile()).toMatchObject({ id: created.id, email });
+      expect((await knowing.client.getUserRoles()).roles.map((role) => role.slug).sort()).toEqual(['admin', 'user']);
+      // A second session whose stored expiry is ahead of the suite's clock: it learns of the expiry from the suite's 401.
+      const unaware = await eventually(signIn, 10000, 1000);
+      const unawareStored = unaware.storage.get();
+      if (!unawareStored) throw new Error('no tokens stored after login');
+      unaware.storage.set({ ...unawareStored, expiresAt: Date.now() + 3_600_000 });
+      const refreshes: string[] = [];
+      knowing.client.onAuthChange((change) => refreshes.push(`knowing ${change.type}`));
+      unaware.client.onAuthChange((change) => refreshes.push(`unaware ${change.type}`));
+
+      // Past the expiry and the gateway's clock tolerance (5 s): the suite refuses both tokens, local verification too.
+      await sleep(Math.max(0, (unaware.verified.exp + 7) * 1000 - Date.now()));
+      for (const expired of [knowing.accessToken, unaware.accessToken]) {
+        expect((await fetch(`${gateway}/api/v1/me`, { headers: { authorization: `Bearer ${expired}` } })).status).toBe(401);
+        await expect(iam.verifyToken(expired)).rejects.toMatchObject({ code: 'INVALID_TOKEN', status: 401 });
+      }
+
+      // The client that knows the expiry refreshes before the call: the expired token is not sent.
+      exchanges.length = 0;
+      expect(await knowing.client.getProfile()).toMatchObject({ id: created.id, email });
+      expect(exchanges).toEqual(['/api/v1/auth/refresh 200', '/api/v1/me 200']);
+      expect(knowing.storage.get()?.accessToken).not.toBe(knowing.accessToken);
+      // The other sends it, meets 401, refreshes once and repeats the call with the new token.
+      exchanges.length = 0;
+      expect((await unaware.client.getUserRoles()).user_id).toBe(created.id);
+      expect(exchanges).toEqual(['/api/v1/me/roles 401', '/api/v1/auth/refresh 200', '/api/v1/me/roles 200']);
+      expect(unaware.storage.get()?.accessToken).not.toBe(unaware.accessToken);
+      expect(refreshes).toEqual(['knowing refreshed', 'unaware refreshed']);
+      // The renewed token verifies locally again, as the same user.
+      expect(await iam.verifyToken(unaware.storage.get()?.accessToken ?? '')).toMatchObject({ id: created.id, email });
+    } finally {
+      await asAdmin.request({ method: 'PATCH', path: tenantPath, json: { token_lifetimes: { access_token: 900 } } });
+    }
   });
 });

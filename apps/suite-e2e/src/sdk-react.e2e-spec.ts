@@ -7,10 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, Server } from 'node:http';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 
-jest.setTimeout(240000);
+jest.setTimeout(300000);
 
 const run = promisify(execFile);
 const EXAMPLE = join(REPO_ROOT, 'docs/examples/react');
@@ -258,5 +259,72 @@ describe('@sigma/iam-react in a browser against the suite', () => {
     expect(await alertOf(tab)).toBe('Network request failed');
     expect(await storedTokens(tab)).toBeNull();
     await tab.close();
+  });
+
+  it("keeps the page signed in across the access token's expiry: the next gated call refreshes first, or after the suite's 401", async () => {
+    const manager = await newUser('Annie', 'Easley', 'admin');
+    // The tenant's shortest access token lifetime (60 s), so the page's token really expires while it is open.
+    const tenantPath = `/api/v1/tenants/${(await admin.getProfile()).tenant_id}`;
+    await admin.request({ method: 'PATCH', path: tenantPath, json: { token_lifetimes: { access_token: 60 } } });
+    try {
+      const lifetimeOf = (token: string) => {
+        const { exp, iat } = decodeJwt(token);
+        return exp === undefined || iat === undefined ? undefined : exp - iat;
+      };
+      // auth-server reuses a tenant's record for up to 30 s: wait until sign-ins get the new lifetime.
+      await eventually(async () => (lifetimeOf((await new SigmaIAM({ baseURL: gateway }).login(manager.email, USER_PASSWORD)).accessToken) === 60 ? true : undefined), 45000, 2000);
+      const signedIn = async () => {
+        const tab = await open(page.origin);
+        await signIn(tab, manager.email, USER_PASSWORD);
+        await tab.getByRole('list', { name: 'Users' }).getByText(manager.email, { exact: true }).waitFor();
+        const tokens = await storedTokens(tab);
+        if (tokens === null) throw new Error('the page kept no tokens');
+        expect(lifetimeOf(tokens.accessToken)).toBe(60);
+        const calls: string[] = [];
+        tab.on('response', (response) => {
+          const url = new URL(response.url());
+          if (url.origin === gateway && response.request().method() !== 'OPTIONS' && ['/api/v1/auth/refresh', '/api/v1/users', '/api/v1/me'].includes(url.pathname)) calls.push(`${url.pathname} ${response.status()}`);
+        });
+        return { tab, tokens, calls };
+      };
+      // Two tabs: one whose SDK knows when the token expires, one whose stored expiry is ahead of the
+      // suite's clock, so that it learns of the expiry from the suite's 401.
+      const knowing = await signedIn();
+      const unaware = await signedIn();
+      await unaware.tab.evaluate(
+        `(() => { const saved = JSON.parse(window.sessionStorage.getItem(${JSON.stringify(STORAGE_KEY)})); saved.expiresAt = Date.now() + 3600000; window.sessionStorage.setItem(${JSON.stringify(STORAGE_KEY)}, JSON.stringify(saved)); })()`,
+      );
+
+      // Past the expiry and the gateway's clock tolerance (5 s): the suite refuses both tokens.
+      await sleep(Math.max(0, ((decodeJwt(unaware.tokens.accessToken).exp ?? 0) + 7) * 1000 - Date.now()));
+      for (const { tokens } of [knowing, unaware]) {
+        expect((await fetch(`${gateway}/api/v1/me`, { headers: { authorization: `Bearer ${tokens.accessToken}` } })).status).toBe(401);
+      }
+
+      const reload = async ({ tab }: { tab: Page }) => {
+        const listed = tab.waitForResponse((response) => new URL(response.url()).pathname === '/api/v1/users' && response.status() === 200);
+        await tab.getByRole('button', { name: 'Reload users' }).click();
+        await listed;
+        await tab.getByRole('list', { name: 'Users' }).getByText(manager.email, { exact: true }).waitFor();
+        expect(await tab.getByRole('alert').count()).toBe(0);
+      };
+      knowing.calls.length = 0;
+      await reload(knowing);
+      expect(knowing.calls).toEqual(['/api/v1/auth/refresh 200', '/api/v1/users 200']);
+      unaware.calls.length = 0;
+      await reload(unaware);
+      expect(unaware.calls).toEqual(['/api/v1/users 401', '/api/v1/auth/refresh 200', '/api/v1/users 200']);
+
+      for (const { tab, tokens } of [knowing, unaware]) {
+        const renewed = await storedTokens(tab);
+        expect(renewed?.accessToken).not.toBe(tokens.accessToken);
+        expect(renewed?.refreshToken).not.toBe(tokens.refreshToken);
+        expect(decodeJwt(renewed?.accessToken ?? '')).toMatchObject({ sub: manager.id });
+        await tab.getByRole('heading', { name: 'Welcome, Annie Easley' }).waitFor();
+        await tab.close();
+      }
+    } finally {
+      await admin.request({ method: 'PATCH', path: tenantPath, json: { token_lifetimes: { access_token: 900 } } });
+    }
   });
 });

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
@@ -74,3 +75,71 @@ def test_code_flow_with_pkce_through_the_login_page(suite: Suite, admin: SigmaIA
         auth=(app["client_id"], app["client_secret"]),
     )
     assert (reuse.status_code, reuse.json()["error"]) == (400, "invalid_grant")
+
+
+class RecordingTransport(httpx.HTTPTransport):
+    """Records each request's path and answer status, to show a refusal and the refresh that follows it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.exchanges: list[tuple[str, int]] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = super().handle_request(request)
+        self.exchanges.append((request.url.path, response.status_code))
+        return response
+
+
+def test_access_tokens_that_expired_at_the_suite_are_refreshed(suite: Suite, admin: SigmaIAM, new_user: Callable[[], NewUser]) -> None:
+    # The shortest access token lifetime the registry accepts (60 s), so the tokens really expire during the test.
+    app = admin.create_application(
+        client_name=f"Python SDK short-lived {uuid.uuid4().hex[:6]}",
+        client_type="confidential",
+        redirect_uris=[CALLBACK],
+        allowed_grant_types=["authorization_code", "refresh_token"],
+        allowed_scopes=["openid", "profile", "email"],
+        token_lifetimes={"access_token": 60},
+    )
+    created = new_user()
+
+    def signed_in() -> tuple[SigmaIAM, MemoryTokenStorage, RecordingTransport, StoredTokens]:
+        storage = MemoryTokenStorage()
+        transport = RecordingTransport()
+        iam = SigmaIAM(
+            base_url=suite.base_url, client_id=app["client_id"], client_secret=app["client_secret"], redirect_uri=CALLBACK, storage=storage, transport=transport
+        )
+        request = iam.create_authorization_request("openid profile email")
+        callback = query_of(sign_in(request.url, created.email, created.password, CALLBACK))
+        iam.exchange_code_for_tokens(callback["code"], state=callback["state"])
+        stored = storage.get()
+        assert stored is not None and stored.refresh_token is not None
+        return iam, storage, transport, stored
+
+    # Two sessions of the same user: one whose SDK knows when its token expires, one whose SDK does not
+    # (a stored expiry ahead of the suite's clock), which learns it from the suite's 401.
+    knowing, knowing_storage, knowing_transport, knowing_tokens = signed_in()
+    unaware, unaware_storage, unaware_transport, unaware_tokens = signed_in()
+    claims = [knowing.verify_token(tokens.access_token) for tokens in (knowing_tokens, unaware_tokens)]
+    assert [token["exp"] - token["iat"] for token in claims] == [60, 60]
+    unaware_storage.set(
+        StoredTokens(access_token=unaware_tokens.access_token, refresh_token=unaware_tokens.refresh_token, source="oauth", expires_at=time.time() + 3600)
+    )
+
+    # Past the expiry and the gateway's clock tolerance (5 s): the suite itself refuses both tokens.
+    time.sleep(max(0.0, max(token["exp"] for token in claims) + 7 - time.time()))
+    for expired in (knowing_tokens.access_token, unaware_tokens.access_token):
+        assert httpx.get(f"{suite.base_url}/api/v1/me", headers={"authorization": f"Bearer {expired}"}).status_code == 401
+
+    # The SDK that knows the expiry refreshes before the call: the expired token is never sent.
+    knowing_transport.exchanges.clear()
+    assert knowing.get_profile().id == created.id
+    assert knowing_transport.exchanges == [("/oauth/v1/token", 200), ("/api/v1/me", 200)]
+    renewed = knowing_storage.get()
+    assert renewed is not None and renewed.access_token != knowing_tokens.access_token and renewed.refresh_token != knowing_tokens.refresh_token
+
+    # The other sends it, meets 401, refreshes once and repeats the call with the new token.
+    unaware_transport.exchanges.clear()
+    assert unaware.get_user_roles()["user_id"] == created.id
+    assert unaware_transport.exchanges == [("/api/v1/me/roles", 401), ("/oauth/v1/token", 200), ("/api/v1/me/roles", 200)]
+    refreshed = unaware_storage.get()
+    assert refreshed is not None and refreshed.access_token != unaware_tokens.access_token and refreshed.refresh_token != unaware_tokens.refresh_token
