@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
+import { startUpstreamIdp } from './support/upstream-idp';
 
 jest.setTimeout(300000);
 
@@ -250,6 +251,39 @@ describe('@sigma/iam-react in a browser against the suite', () => {
     await tab.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect(await storedTokens(tab)).toBeNull();
     await tab.close();
+  });
+
+  it("signs in with loginWithRedirect({ provider: 'google' }): away to the provider, back through the suite, signed in with the application's tokens", async () => {
+    const upstream = await startUpstreamIdp({
+      clients: [{ client_id: 'react-upstream-client', client_secret: 'react-upstream-secret', redirect_uris: [`${gateway}/api/v1/auth/social/google/callback`] }],
+      accounts: { grace: { email: 'grace.react@example.test', email_verified: true, given_name: 'Grace', family_name: 'Brewster' } },
+    });
+    try {
+      await admin.request({
+        method: 'PUT',
+        path: '/api/admin/identity/sso-providers',
+        json: { name: 'Google', config: { clientId: 'react-upstream-client', clientSecret: 'react-upstream-secret', issuer: upstream.issuer }, metadata: { requireEmailVerified: true, autoLinkByEmail: false } },
+      });
+      const tab = await open(`${page.origin}/reports`);
+      await tab.getByRole('button', { name: 'Continue with Google' }).click();
+      // At the provider (node-oidc-provider's sign-in form), not at the suite's login page.
+      await tab.waitForURL((url) => url.origin === new URL(upstream.issuer).origin);
+      await tab.locator('input[name="account"]').fill('grace');
+      await tab.getByRole('button', { name: 'Sign in' }).click();
+
+      await tab.getByRole('heading', { name: 'Welcome, Grace Brewster' }).waitFor();
+      expect(new URL(tab.url()).pathname).toBe('/reports');
+      expect(new URL(tab.url()).search).toBe('');
+      const tokens = await storedTokens(tab);
+      expect(tokens).toMatchObject({ source: 'oauth', refreshToken: expect.any(String) });
+      expect(decodeJwt(tokens?.accessToken ?? '')).toMatchObject({ client_id: clientId });
+      await tab.getByRole('button', { name: 'Logout' }).click();
+      await tab.getByRole('heading', { name: 'Sign in' }).waitFor();
+      expect(await storedTokens(tab)).toBeNull();
+      await tab.close();
+    } finally {
+      await upstream.stop();
+    }
   });
 
   it('cannot sign in from an origin no application allows: the gateway answers no CORS headers', async () => {

@@ -70,6 +70,10 @@ function LoginForm({ onLogin }: { onLogin: (email: string, password: string) => 
       <button type="button" onClick={() => loginWithRedirect()}>
         Use the Sigma IAM login page
       </button>
+      {/* Straight to a social provider the tenant enabled (PUT /api/admin/identity/sso-providers). */}
+      <button type="button" onClick={() => loginWithRedirect({ provider: 'google' })}>
+        Continue with Google
+      </button>
     </form>
   );
 }
