@@ -110,7 +110,8 @@ def test_access_tokens_that_expired_at_the_suite_are_refreshed(suite: Suite, adm
         )
         request = iam.create_authorization_request("openid profile email")
         callback = query_of(sign_in(request.url, created.email, created.password, CALLBACK))
-        iam.exchange_code_for_tokens(callback["code"], state=callback["state"])
+        assert callback["state"] == request.state
+        iam.exchange_code_for_tokens(callback["code"], request.code_verifier)
         stored = storage.get()
         assert stored is not None and stored.refresh_token is not None
         return iam, storage, transport, stored
