@@ -43,7 +43,7 @@ const SETTINGS_FILES = [
   'libs/gateway/feature-enforcement/src/lib/enforcement.settings.ts',
   'libs/shared/util-crypto/src/lib/secrets-encryption.settings.ts',
   'libs/auth/feature-tokens/src/lib/token.settings.ts',
-  'libs/auth/data-access/src/lib/directory-client.settings.ts',
+  'libs/shared/contracts-internal/src/lib/directory-client.settings.ts',
   'libs/auth/feature-oauth/src/lib/oauth.settings.ts',
   'libs/auth/feature-webauthn/src/lib/settings/webauthn.settings.ts',
   'libs/privacy/feature-requests/src/lib/privacy.settings.ts',
@@ -59,13 +59,12 @@ const READERS = {
   EnforcementSettings: ['admin-gateway'],
   SecretsEncryptionSettings: ['user-directory', 'auth-server'],
   TokenSettings: ['auth-server'],
-  DirectoryClientSettings: ['auth-server'],
+  DirectoryClientSettings: ['auth-server', 'session-service'],
   OAuthSettings: ['auth-server'],
   WebauthnSettings: ['auth-server'],
   PrivacySettings: ['privacy-worker'],
   SessionClientSettings: ['auth-server'],
   SessionSettings: ['session-service'],
-  SessionDirectorySettings: ['session-service'],
 };
 
 const problems = [];

@@ -8,7 +8,6 @@ export { ContextualTokenRepository } from './lib/contextual-token.repository';
 export type { ContextualTokenRecord } from './lib/contextual-token.repository';
 export { DirectoryClient } from './lib/directory.client';
 export type { CallContext, DirectoryClientOptions } from './lib/directory.client';
-export { DirectoryClientSettings } from './lib/directory-client.settings';
 export { MfaSessionRepository } from './lib/mfa-session.repository';
 export type { MfaSession } from './lib/mfa-session.repository';
 export { SessionClient, sessionServiceUnavailable } from './lib/session.client';

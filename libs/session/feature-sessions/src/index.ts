@@ -1,4 +1,4 @@
 export { SessionsModule } from './lib/session.module';
 export { SESSION_CLOCK, SESSION_OPTIONS } from './lib/session.options';
 export type { Clock, SessionOptions } from './lib/session.options';
-export { SessionDirectorySettings, SessionSettings } from './lib/session.settings';
+export { SessionSettings } from './lib/session.settings';

@@ -1,3 +1,4 @@
+export { DirectoryClientSettings } from './lib/directory-client.settings';
 export {
   AddWebauthnCredentialRequest,
   DIRECTORY_INTERNAL_ROUTES,

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AUTH_MIGRATIONS, DirectoryClient, DirectoryClientSettings, SessionClient, SessionClientSettings, WEBAUTHN_MIGRATIONS } from '@sigma/auth/data-access';
+import { AUTH_MIGRATIONS, DirectoryClient, SessionClient, SessionClientSettings, WEBAUTHN_MIGRATIONS } from '@sigma/auth/data-access';
+import { DirectoryClientSettings } from '@sigma/shared/contracts-internal';
 import { AUTHORIZE_MIGRATIONS, AuthorizeModule } from '@sigma/auth/feature-authorize';
 import { AuthClientsModule, CLIENT_REGISTRY_MIGRATIONS } from '@sigma/auth/feature-clients';
 import { AuthOAuthModule, installTokenFastPath, OAuthSettings } from '@sigma/auth/feature-oauth';

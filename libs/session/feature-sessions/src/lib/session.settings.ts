@@ -1,4 +1,4 @@
-import { IsInt, IsUrl, Max, Min } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
 
 /**
  * session-service's defaults: the policy of tenants that set none (a tenant's policy and an
@@ -38,16 +38,4 @@ export class SessionSettings {
   @Min(60)
   @Max(2_592_000)
   REVOCATION_FEED_WINDOW_SECONDS: number = 86_700;
-}
-
-/** Where session-service reaches user-directory's internal API (platform operators naming a tenant, ADR 15). */
-export class SessionDirectorySettings {
-  @IsUrl({ require_tld: false, protocols: ['http'], require_protocol: true })
-  USER_DIRECTORY_URL: string = 'http://127.0.0.1:3002';
-
-  /** A directory call that takes longer is abandoned and the request answered 503. */
-  @IsInt()
-  @Min(100)
-  @Max(60000)
-  DIRECTORY_TIMEOUT_MS: number = 5000;
 }

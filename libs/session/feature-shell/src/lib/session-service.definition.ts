@@ -1,11 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { SESSION_MIGRATIONS } from '@sigma/session/data-access';
-import { SessionDirectorySettings, SessionSettings, SessionsModule } from '@sigma/session/feature-sessions';
+import { SessionSettings, SessionsModule } from '@sigma/session/feature-sessions';
+import { DirectoryClientSettings } from '@sigma/shared/contracts-internal';
 import { ServiceDefinition } from '@sigma/shared/feature-service-host';
 import { AccessTokenModule, AccessTokenSettings } from '@sigma/shared/util-auth';
 
-const settings = { sessions: SessionSettings, tokens: AccessTokenSettings, directory: SessionDirectorySettings };
-type SessionServiceConfig = { sessions: SessionSettings; tokens: AccessTokenSettings; directory: SessionDirectorySettings };
+const settings = { sessions: SessionSettings, tokens: AccessTokenSettings, directory: DirectoryClientSettings };
+type SessionServiceConfig = { sessions: SessionSettings; tokens: AccessTokenSettings; directory: DirectoryClientSettings };
 
 @Module({})
 class SessionServiceModule {

@@ -1,6 +1,6 @@
 import { IsInt, IsUrl, Max, Min } from 'class-validator';
 
-/** Where auth-server reaches user-directory's internal API (never through the gateway). */
+/** Where a service reaches user-directory's internal API (never through the gateway): auth-server, and session-service for platform operators naming a tenant (ADR 15). */
 export class DirectoryClientSettings {
   @IsUrl({ require_tld: false, protocols: ['http'], require_protocol: true })
   USER_DIRECTORY_URL: string = 'http://127.0.0.1:3002';
