@@ -41,6 +41,19 @@ describe('opaque tokens', () => {
     expect(matchesTokenHash(`${token}x`, hashToken(token))).toBe(false);
   });
 
+  it('matches a stored digest in either hex case and refuses malformed or truncated ones', () => {
+    // SHA-256("abc"), FIPS 180-2 appendix B.1.
+    const abc = 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad';
+    expect(hashToken('abc')).toBe(abc);
+    expect(matchesTokenHash('abc', abc)).toBe(true);
+    expect(matchesTokenHash('abc', abc.toUpperCase())).toBe(true);
+    expect(matchesTokenHash('abd', abc)).toBe(false);
+    expect(matchesTokenHash('abc', abc.slice(0, 62))).toBe(false);
+    expect(matchesTokenHash('abc', `${abc.slice(0, 62)}zz`)).toBe(false);
+    expect(matchesTokenHash('abc', `${abc}00`)).toBe(false);
+    expect(matchesTokenHash('abc', '')).toBe(false);
+  });
+
   it('compares strings of any length without throwing', () => {
     expect(constantTimeEqual('abc', 'abc')).toBe(true);
     expect(constantTimeEqual('abc', 'abcd')).toBe(false);

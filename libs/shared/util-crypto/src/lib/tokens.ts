@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** A random opaque secret (refresh tokens, codes, API keys, client secrets): base64url, ≥ 128 bits. */
 export function randomToken(bytes = 32): string {
@@ -11,7 +11,7 @@ export function randomToken(bytes = 32): string {
  * secret itself is random (≥ 128 bits); passwords use bcrypt instead.
  */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return hash('sha256', token, 'hex');
 }
 
 /** Compares two strings in time that depends only on their lengths' digests, never on where they differ. */
@@ -21,7 +21,13 @@ export function constantTimeEqual(a: string, b: string): boolean {
   return timingSafeEqual(left, right) && a.length === b.length;
 }
 
-/** Whether `token` is the secret whose stored hash is `storedHash`, compared in constant time. */
+/**
+ * Whether `token` is the secret whose stored hash (hashToken's hex) is `storedHash`: one SHA-256 of
+ * the token, compared with the stored digest in constant time. Only the stored digest's length,
+ * which is public, can end the comparison early.
+ */
 export function matchesTokenHash(token: string, storedHash: string): boolean {
-  return constantTimeEqual(hashToken(token), storedHash);
+  const stored = Buffer.from(storedHash, 'hex');
+  const presented = hash('sha256', token, 'buffer');
+  return stored.length === presented.length && timingSafeEqual(presented, stored);
 }

@@ -31,7 +31,8 @@ function firstString(value: unknown): string | undefined {
 
 /** Tenant and client as the request itself names them (query or header), when well-formed. */
 export function callerHintsOf(req: Request): Pick<RequestContext, 'tenantId' | 'clientId'> {
-  const query = (req.query ?? {}) as Record<string, unknown>;
+  // Express parses the query string anew on every read of req.query; most requests have none.
+  const query = (req.url.includes('?') ? (req.query ?? {}) : {}) as Record<string, unknown>;
   const tenantId = firstString(query['tenant_id']) ?? firstString(req.headers['x-tenant-id']);
   const clientId = firstString(query['client_id']) ?? firstString(req.headers['x-client-id']);
   return {

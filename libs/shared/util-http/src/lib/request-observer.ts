@@ -31,10 +31,8 @@ export function createRequestObserver(options: RequestObserverOptions): RequestH
     req.headers[REQUEST_ID_HEADER] = requestId;
     res.setHeader('X-Request-ID', requestId);
     const context = attachRequestContext(res, { requestId, ...callerHintsOf(req) });
-    let reported = false;
-    const report = (): void => {
-      if (reported) return;
-      reported = true;
+    // 'close' comes once per response: after 'finish' when it was sent, alone when the client went away.
+    res.once('close', () => {
       const durationSeconds = Number(process.hrtime.bigint() - started) / 1e9;
       const status = res.headersSent ? res.statusCode : 499;
       options.onComplete?.({ method: req.method, route: options.routeLabel(req), status, durationSeconds });
@@ -55,9 +53,7 @@ export function createRequestObserver(options: RequestObserverOptions): RequestH
       };
       if (status >= 500) options.logger.error(line, 'request');
       else options.logger.info(line, 'request');
-    };
-    res.once('finish', report);
-    res.once('close', report);
+    });
     next();
   };
 }

@@ -77,7 +77,9 @@ export function installTokenFastPath(app: NestExpressApplication, http: { bodyLi
     readBody(req)
       .then((text) => {
         req.body = parseFormBody(text);
-        return controller.token(req, res, req.body, req.query['tenant_id'], requestMetaOf(req, res));
+        // req.query parses the query string on each read; token requests rarely have one.
+        const tenantId = req.url.includes('?') ? req.query['tenant_id'] : undefined;
+        return controller.token(req, res, req.body, tenantId, requestMetaOf(req, res));
       })
       .then((tokens) => {
         const body = JSON.stringify(tokens);

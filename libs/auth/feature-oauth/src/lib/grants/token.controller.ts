@@ -41,14 +41,16 @@ export class TokenController {
     @CurrentRequest() meta: RequestMeta,
   ): Promise<OAuthTokenResponseDto> {
     requireFormBody(req);
+    const dpop = DpopProofVerifier.proofOf(req.headers['dpop']);
     const result = await withDpopNonce(res, () =>
       this.endpoint.exchange({
         params: formParamsOf(body),
         queryTenantId: queryStringOf(tenantId, 'tenant_id'),
         authorization: req.headers.authorization,
-        dpop: DpopProofVerifier.proofOf(req.headers['dpop']),
+        dpop,
         path: req.path,
-        dpopUrls: dpopUrlsOf(this.options.publicUrl, req),
+        // Only a proof's htu is checked against them; most token requests carry none.
+        dpopUrls: dpop === undefined ? [] : dpopUrlsOf(this.options.publicUrl, req),
         meta,
       }),
     );
