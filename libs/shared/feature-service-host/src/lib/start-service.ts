@@ -9,6 +9,7 @@ import { createLogger, createRequestObserver, createValidationPipe, FamilyExcept
 import { HealthRegistry, ObservabilityModule, ServiceMetrics } from '@sigma/shared/util-observability';
 import type { Express, Request, Response } from 'express';
 import type { DataSource } from 'typeorm';
+import { ExpressPrototypesAdapter } from './express-prototypes.adapter';
 import { ServiceDefinition } from './service-definition';
 
 export interface HostOptions {
@@ -116,7 +117,7 @@ export async function startService<S extends ConfigShape>(definition: ServiceDef
   class ServiceModule {}
 
   try {
-    const app = await NestFactory.create<NestExpressApplication>(ServiceModule, {
+    const app = await NestFactory.create<NestExpressApplication>(ServiceModule, new ExpressPrototypesAdapter(), {
       logger: new NestPinoLogger(logger),
       bodyParser: false,
       abortOnError: false,

@@ -1,7 +1,7 @@
 import { DomainError } from '@sigma/shared/util-errors';
 import { requireFormBody } from './oauth-request';
 
-const refusal = (headers: Record<string, string>): unknown => {
+const refusal = (headers: Record<string, string | undefined>): unknown => {
   try {
     requireFormBody({ headers });
     return undefined;
@@ -11,7 +11,7 @@ const refusal = (headers: Record<string, string>): unknown => {
 };
 
 describe('requireFormBody', () => {
-  it.each([
+  it.each<Record<string, string>>([
     { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '29' },
     { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', 'content-length': '29' },
     { 'content-type': ' Application/X-WWW-Form-Urlencoded ; charset="utf-8"', 'content-length': '0' },
@@ -20,7 +20,7 @@ describe('requireFormBody', () => {
     expect(refusal(headers)).toBeUndefined();
   });
 
-  it.each([
+  it.each<Record<string, string>>([
     {},
     { 'content-type': 'application/x-www-form-urlencoded' },
     { 'content-type': 'application/json', 'content-length': '2' },

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'shared-feature-service-host',
+  preset: '../../../jest.preset.js',
+  coverageDirectory: '../../../coverage/libs/shared/feature-service-host',
+};
