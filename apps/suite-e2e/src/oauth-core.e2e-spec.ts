@@ -148,7 +148,7 @@ describe('OAuth token endpoint, DPoP, introspection and revocation through the g
         require_pushed_authorization_requests: false,
         request_parameter_supported: false,
         request_uri_parameter_supported: false,
-        scopes_supported: ['openid', 'profile', 'email'],
+        scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
         subject_types_supported: ['public'],
         id_token_signing_alg_values_supported: ['ES256', 'EdDSA'],
         token_endpoint_auth_methods_supported: authMethods,

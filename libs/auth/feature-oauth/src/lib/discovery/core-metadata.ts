@@ -17,7 +17,8 @@ export function coreMetadata(grants: TokenGrantRegistry): DiscoveryContribution 
     userinfo_endpoint: `${publicUrl}/oauth/userinfo`,
     grant_types_supported: grants.grantTypes(),
     response_types_supported: [],
-    scopes_supported: ['openid', 'profile', 'email'],
+    // offline_access is accepted and shown at consent; refresh tokens follow the client's refresh_token grant (ADR 12).
+    scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: [...SIGNING_ALGORITHMS],
     token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
