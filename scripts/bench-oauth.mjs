@@ -6,7 +6,7 @@
 // deploy/local/postgres.mjs and Kafka broker from deploy/local/kafka.sh); the load comes from scripts/bench-load.mjs, another
 // process, over keep-alive connections.
 //
-//   BENCH_OAUTH_SECONDS=5 (per scenario and round, after 2 s warm-up)   BENCH_OAUTH_ROUNDS=3   BENCH_OAUTH_CONCURRENCY=16
+//   BENCH_OAUTH_SECONDS=5 (per scenario and round, after 2 s warm-up)   BENCH_OAUTH_ROUNDS=5   BENCH_OAUTH_CONCURRENCY=16
 //
 // The client_credentials scenarios run interleaved, in rounds, and each reports its median round, so
 // a change in the machine's other load during the run does not favour one of them.
@@ -21,7 +21,7 @@ import { generateKeyPair, SignJWT } from 'jose';
 
 const run = promisify(execFile);
 const SECONDS = Number(process.env.BENCH_OAUTH_SECONDS ?? 5);
-const ROUNDS = Number(process.env.BENCH_OAUTH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_OAUTH_ROUNDS ?? 5);
 const CONCURRENCY = Number(process.env.BENCH_OAUTH_CONCURRENCY ?? 16);
 const ADMIN_PASSWORD = 'bench-admin-password-1';
 const TARGET_RATIO = 1.5;
@@ -200,6 +200,8 @@ export async function benchOAuth(root) {
       'every server and PostgreSQL share this machine. Each server process is single-threaded (one Node.js event loop).',
       `client_credentials rows: the median of ${ROUNDS} interleaved rounds (requests/s per round: gateway ${rounds.viaGateway.map((r) => fmt(r.perSecond)).join(', ')};`,
       `direct ${rounds.direct.map((r) => fmt(r.perSecond)).join(', ')}; node-oidc-provider ${rounds.reference.map((r) => fmt(r.perSecond)).join(', ')}).`,
+      `Within each round (the three scenarios back to back), direct / node-oidc-provider: ${rounds.direct.map((r, i) => (r.perSecond / rounds.reference[i].perSecond).toFixed(2)).join(', ')};`,
+      `through the gateway / node-oidc-provider: ${rounds.viaGateway.map((r, i) => (r.perSecond / rounds.reference[i].perSecond).toFixed(2)).join(', ')}.`,
       `Load average when the run ended: ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min): other work on the machine`,
       'slows every scenario alike, so compare rows of one run rather than runs.',
       '',
