@@ -6,10 +6,11 @@
 // deploy/local/postgres.mjs and Kafka broker from deploy/local/kafka.sh); the load comes from scripts/bench-load.mjs, another
 // process, over keep-alive connections.
 //
-//   BENCH_OAUTH_SECONDS=5 (per scenario and round, after 2 s warm-up)   BENCH_OAUTH_ROUNDS=5   BENCH_OAUTH_CONCURRENCY=16
+//   BENCH_OAUTH_SECONDS=3 (per scenario and round, after 2 s warm-up)   BENCH_OAUTH_ROUNDS=9   BENCH_OAUTH_CONCURRENCY=16
 //
-// The client_credentials scenarios run interleaved, in rounds, and each reports its median round, so
-// a change in the machine's other load during the run does not favour one of them.
+// The client_credentials scenarios run interleaved, in many short rounds, and each reports its median
+// round, so a change in the machine's speed or other load during the run (this machine's drifts by up
+// to 2× over minutes) does not favour one of them.
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -20,8 +21,8 @@ import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { generateKeyPair, SignJWT } from 'jose';
 
 const run = promisify(execFile);
-const SECONDS = Number(process.env.BENCH_OAUTH_SECONDS ?? 5);
-const ROUNDS = Number(process.env.BENCH_OAUTH_ROUNDS ?? 5);
+const SECONDS = Number(process.env.BENCH_OAUTH_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_OAUTH_ROUNDS ?? 9);
 const CONCURRENCY = Number(process.env.BENCH_OAUTH_CONCURRENCY ?? 16);
 const ADMIN_PASSWORD = 'bench-admin-password-1';
 const TARGET_RATIO = 1.5;
