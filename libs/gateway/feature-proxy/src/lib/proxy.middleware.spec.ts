@@ -42,7 +42,7 @@ describe('ProxyMiddleware', () => {
       req.on('data', (chunk: Buffer) => (body += chunk.toString()));
       req.on('end', () => {
         seen = { headers: req.headers, body };
-        res.writeHead(201, { 'content-type': 'application/json', 'x-upstream': 'directory', 'keep-alive': 'timeout=99', connection: 'keep-alive' });
+        res.writeHead(201, { 'content-type': 'application/json', 'x-upstream': 'directory', 'keep-alive': 'timeout=99', connection: 'keep-alive', vary: 'Accept-Encoding, origin' });
         res.end(JSON.stringify({ received: body.length }));
       });
     });
@@ -62,6 +62,11 @@ describe('ProxyMiddleware', () => {
     });
     const proxy = new ProxyMiddleware(settings, logger);
     const app = express();
+    // As the enforcement does for a request with an Origin (its CORS headers depend on it).
+    app.use((req, res, next) => {
+      if (req.headers.origin !== undefined) res.vary('Origin');
+      next();
+    });
     app.use((req, res, next) => proxy.use(req, res, next));
     app.use((_req, res) => res.status(404).json({ routed: false }));
     const server = createHttpServer(app);
@@ -88,6 +93,13 @@ describe('ProxyMiddleware', () => {
     expect(seen?.headers).toMatchObject({ 'x-request-id': 'trace-7', 'x-forwarded-proto': 'http', 'x-forwarded-for': expect.stringMatching(/^(::ffff:)?127\.0\.0\.1$/) });
     expect(seen?.headers['proxy-authorization']).toBeUndefined();
     expect(seen?.headers['x-hop']).toBeUndefined();
+  });
+
+  it("keeps the gateway's Vary: Origin and adds the service's Vary fields once", async () => {
+    const withOrigin = await post(`${gateway}/api/v1/users`, { 'content-type': 'application/json', origin: 'https://app.example' }, '{}');
+    expect(withOrigin.headers['vary']).toBe('Origin, Accept-Encoding');
+    const withoutOrigin = await post(`${gateway}/api/v1/users`, { 'content-type': 'application/json' }, '{}');
+    expect(withoutOrigin.headers['vary']).toBe('Accept-Encoding, origin');
   });
 
   it('answers 504 in the family body when the service is too slow', async () => {

@@ -85,7 +85,10 @@ export class ProxyMiddleware implements NestMiddleware {
       const kept = withoutHopByHop(answer.headers);
       for (const name in kept) {
         const value = kept[name];
-        if (value !== undefined) res.setHeader(name, value);
+        if (value === undefined) continue;
+        // The gateway's own Vary (Origin, for its CORS headers) stays; the service's fields join it.
+        if (name === 'vary') res.vary(String(value));
+        else res.setHeader(name, value);
       }
       answer.pipe(res);
       answer.on('error', () => res.destroy());
