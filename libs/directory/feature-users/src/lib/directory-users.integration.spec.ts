@@ -195,6 +195,7 @@ describe('directory users, tenants and API keys on real PostgreSQL', () => {
       ['a too short token lifetime', { name: 'X', token_lifetimes: { access_token: 5 } }, 'token_lifetimes.access_token'],
       ['an unknown nested field', { name: 'X', rate_limit: { per_hour: 5 } }, 'rate_limit.per_hour'],
       ['a rate limit of the wrong type', { name: 'X', rate_limit: '100' }, 'rate_limit'],
+      ['a burst of 0', { name: 'X', rate_limit: { requests_per_minute: 60, burst: 0 } }, 'rate_limit.burst'],
       ['a UUID slug', { name: 'X', slug: randomUUID() }, 'slug'],
       ['an unknown status', { name: 'X', status: 'deleted' }, 'status'],
     ])('refuses %s with a field error and creates nothing', async (_name, body, field) => {

@@ -61,9 +61,10 @@ export class RateLimitRequest {
   @Max(1_000_000)
   requests_per_minute?: number | null;
 
+  /** Requests per second; at least 1 (the gateway never allows fewer). */
   @IsOptional()
   @IsInt()
-  @Min(0)
+  @Min(1)
   @Max(100_000)
   burst?: number | null;
 }
