@@ -64,7 +64,7 @@ describe('@sigma/iam-js against the suite', () => {
   beforeAll(async () => {
     [postgres, kafka] = await Promise.all([startTestPostgres(), TestKafka.start()]);
     // A longer upstream timeout than the harness's 3 s: password hashing is slow on a busy machine.
-    suite = await startDistributedSuite(postgres.url, kafka.brokers, { IAM_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD, UPSTREAM_TIMEOUT_MS: '15000' });
+    suite = await startDistributedSuite(postgres.url, kafka.brokers, { IAM_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD });
     gateway = suite.gateway.url;
     db = new Client({ connectionString: postgres.url });
     await db.connect();

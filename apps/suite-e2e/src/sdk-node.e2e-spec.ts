@@ -79,7 +79,7 @@ describe('@sigma/iam-node: the Express example against the suite', () => {
     symlinkSync(join(REPO_ROOT, 'dist/libs/sdk/iam-node'), join(packages, '@sigma/iam-node'));
 
     [postgres, kafka] = await Promise.all([startTestPostgres(), TestKafka.start()]);
-    suite = await startDistributedSuite(postgres.url, kafka.brokers, { IAM_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD, UPSTREAM_TIMEOUT_MS: '15000', SECRETS_ENCRYPTION_KEY: ENCRYPTION_KEY });
+    suite = await startDistributedSuite(postgres.url, kafka.brokers, { IAM_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD, SECRETS_ENCRYPTION_KEY: ENCRYPTION_KEY });
     gateway = suite.gateway.url;
     admin = new CoreSigmaIAM({ baseURL: gateway });
     await admin.login(ADMIN_EMAIL, ADMIN_PASSWORD);

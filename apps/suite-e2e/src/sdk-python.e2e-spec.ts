@@ -48,7 +48,7 @@ describe('sigma-iam-python against the suite', () => {
     if (venv.code !== 0) throw new Error(`deploy/local/python.sh failed:\n${venv.output}`);
     [postgres, kafka] = await Promise.all([startTestPostgres(), TestKafka.start()]);
     // A longer upstream timeout than the harness's 3 s: password hashing is slow on a busy machine.
-    suite = await startDistributedSuite(postgres.url, kafka.brokers, { IAM_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD, UPSTREAM_TIMEOUT_MS: '15000' });
+    suite = await startDistributedSuite(postgres.url, kafka.brokers, { IAM_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD });
   });
 
   afterAll(async () => {

@@ -104,7 +104,7 @@ describe('@sigma/iam-react in a browser against the suite', () => {
 
   beforeAll(async () => {
     [postgres, kafka, browser] = await Promise.all([startTestPostgres(), TestKafka.start(), launchTestBrowser()]);
-    suite = await startDistributedSuite(postgres.url, kafka.brokers, { IAM_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD, UPSTREAM_TIMEOUT_MS: '15000' });
+    suite = await startDistributedSuite(postgres.url, kafka.brokers, { IAM_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD });
     gateway = suite.gateway.url;
     admin = new SigmaIAM({ baseURL: gateway });
     await admin.login(ADMIN_EMAIL, ADMIN_PASSWORD);

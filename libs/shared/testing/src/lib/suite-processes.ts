@@ -151,7 +151,8 @@ export async function startDistributedSuite(databaseUrl: string, brokers: string
     USER_DIRECTORY_URL: urlOf('user-directory'),
     SESSION_SERVICE_URL: urlOf('session-service'),
     PRIVACY_WORKER_URL: urlOf('privacy-worker'),
-    UPSTREAM_TIMEOUT_MS: '3000',
+    // Generous: on a busy two-core machine (CI) a first login, which creates the tenant's key, can take seconds.
+    UPSTREAM_TIMEOUT_MS: '15000',
     ...extraEnv,
   };
   const services = {} as DistributedSuite['services'];
