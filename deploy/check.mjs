@@ -59,7 +59,7 @@ const READERS = {
   EnforcementSettings: ['admin-gateway'],
   SecretsEncryptionSettings: ['user-directory', 'auth-server'],
   TokenSettings: ['auth-server'],
-  DirectoryClientSettings: ['auth-server', 'session-service'],
+  DirectoryClientSettings: ['auth-server', 'session-service', 'privacy-worker'],
   OAuthSettings: ['auth-server'],
   WebauthnSettings: ['auth-server'],
   PrivacySettings: ['privacy-worker'],

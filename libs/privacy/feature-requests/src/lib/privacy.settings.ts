@@ -1,18 +1,8 @@
 import { Secret } from '@sigma/shared/util-config';
-import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 /** The privacy worker: export deadlines and retention, erasure codes and the mail that carries them. */
 export class PrivacySettings {
-  /** user-directory's internal API (who a subject is, where to mail their code). */
-  @IsUrl({ require_tld: false, protocols: ['http'], require_protocol: true })
-  USER_DIRECTORY_URL: string = 'http://127.0.0.1:3002';
-
-  /** A directory call that takes longer is abandoned and the request answered 503. */
-  @IsInt()
-  @Min(100)
-  @Max(60000)
-  DIRECTORY_TIMEOUT_MS: number = 5000;
-
   /** An export whose services have not all answered by then fails, naming the silent ones. */
   @IsInt()
   @Min(5)

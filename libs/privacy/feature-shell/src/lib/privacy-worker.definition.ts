@@ -1,18 +1,19 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PRIVACY_MIGRATIONS } from '@sigma/privacy/data-access';
 import { PrivacyRequestsModule, privacyOptionsOf, PrivacySettings } from '@sigma/privacy/feature-requests';
+import { DirectoryClientSettings } from '@sigma/shared/contracts-internal';
 import { ServiceDefinition } from '@sigma/shared/feature-service-host';
 import { AccessTokenModule, AccessTokenSettings } from '@sigma/shared/util-auth';
 
-const settings = { privacy: PrivacySettings, access: AccessTokenSettings };
-type PrivacyWorkerConfig = { privacy: PrivacySettings; access: AccessTokenSettings };
+const settings = { privacy: PrivacySettings, directory: DirectoryClientSettings, access: AccessTokenSettings };
+type PrivacyWorkerConfig = { privacy: PrivacySettings; directory: DirectoryClientSettings; access: AccessTokenSettings };
 
 @Module({})
 class PrivacyWorkerModule {
   static with(config: PrivacyWorkerConfig): DynamicModule {
     return {
       module: PrivacyWorkerModule,
-      imports: [AccessTokenModule.forSettings(config.access), PrivacyRequestsModule.with(privacyOptionsOf(config.privacy))],
+      imports: [AccessTokenModule.forSettings(config.access), PrivacyRequestsModule.with(privacyOptionsOf(config.privacy, config.directory))],
     };
   }
 }
