@@ -4,7 +4,7 @@ export { FamilyExceptionFilter, sendFamilyError } from './lib/family-exception.f
 export { createLogger, LOGGER, NestPinoLogger } from './lib/logger';
 export type { Logger } from './lib/logger';
 export { normalizeError } from './lib/normalize-error';
-export { requestContextOf, routeLabelOf, setRouteLabel } from './lib/request-context';
+export { queryOf, requestContextOf, routeLabelOf, setRouteLabel } from './lib/request-context';
 export type { RequestContext } from './lib/request-context';
 export { REQUEST_ID_HEADER, resolveRequestId } from './lib/request-id';
 export { createRequestObserver } from './lib/request-observer';

@@ -1,6 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { requestMetaOf } from '@sigma/auth/feature-tokens';
-import { LOGGER, RouteFamily, sendFamilyError, setRouteLabel } from '@sigma/shared/util-http';
+import { LOGGER, queryOf, RouteFamily, sendFamilyError, setRouteLabel } from '@sigma/shared/util-http';
 import type { Express, Request, RequestHandler, Response } from 'express';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
@@ -77,9 +77,7 @@ export function installTokenFastPath(app: NestExpressApplication, http: { bodyLi
     readBody(req)
       .then((text) => {
         req.body = parseFormBody(text);
-        // req.query parses the query string on each read; token requests rarely have one.
-        const tenantId = req.url.includes('?') ? req.query['tenant_id'] : undefined;
-        return controller.token(req, res, req.body, tenantId, requestMetaOf(req, res));
+        return controller.token(req, res, req.body, queryOf(req)['tenant_id'], requestMetaOf(req, res));
       })
       .then((tokens) => {
         const body = JSON.stringify(tokens);
