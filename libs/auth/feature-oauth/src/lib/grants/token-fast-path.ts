@@ -93,7 +93,8 @@ export function installTokenFastPath(app: NestExpressApplication, http: { bodyLi
       handleWithExpress(incoming, outgoing);
       return;
     }
-    // What Express's application does first with every request (express/lib/application.js handle).
+    // What Express's application does first with every request (express/lib/application.js handle). The
+    // prototypes are already these under the service host's ExpressPrototypesAdapter, so nothing changes then.
     const req = Object.setPrototypeOf(incoming, express.request) as Request;
     const res = Object.setPrototypeOf(outgoing, express.response) as Response;
     req.res = res;
