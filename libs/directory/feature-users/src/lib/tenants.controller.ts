@@ -10,7 +10,7 @@ import { TenantsService } from './tenants.service';
 
 const CONFIGURATION =
   'The tenant carries seed 003\'s configuration: ip_allow_list (IP addresses or CIDR blocks), redirect_domains (host names, *.example.com for subdomains), ' +
-  'rate_limit {requests_per_minute, burst} (null: the gateway default) and token_lifetimes {access_token, refresh_token, id_token} in seconds.';
+  'rate_limit {requests_per_minute 1–1,000,000, burst 1–100,000 per second} (null: the gateway default) and token_lifetimes {access_token, refresh_token, id_token} in seconds.';
 const KEY_MANAGERS = "tenants:write in the tenant (its super-admin), or a platform operator for any tenant; another tenant's id answers 403, an unknown one 404 (operators).";
 
 /** Seed 004's tenants and seed 003's tenant API keys, under /api/v1/tenants. */
